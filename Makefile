@@ -1,0 +1,68 @@
+# Ancrage — the README contract: `make run` and `make test` on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PERSONS ?= 5000
+
+.PHONY: run test check bench install browser-deps demo messages format clean-db worker
+
+$(STAMP): requirements/base.txt requirements/dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements/base.txt -r requirements/dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's Chromium drives the browser tests; gettext compiles translations.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+run: $(STAMP)
+	mkdir -p var
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) load_territory
+	$(MANAGE) seed_demo --if-empty --persons $(PERSONS)
+	@$(MANAGE) demo_accounts
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+demo: $(STAMP)
+	mkdir -p var
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) load_territory
+	$(MANAGE) seed_demo --persons $(PERSONS)
+
+worker: $(STAMP)
+	$(MANAGE) db_worker
+
+test: $(STAMP) browser-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+check: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(MANAGE) makemigrations --check --dry-run -v0
+	$(MANAGE) check --fail-level WARNING
+	$(PY) -m ancrage.core.checks_translations
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: $(STAMP)
+	$(MANAGE) makemessages -l en --no-location --ignore=.venv --ignore=var --ignore=tests
+	$(MANAGE) compilemessages --ignore=.venv
+
+bench: $(STAMP)
+	$(PY) -m ancrage.bench $(BENCH_ARGS)
+
+clean-db:
+	rm -f var/ancrage.sqlite3*

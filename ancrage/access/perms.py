@@ -1,0 +1,145 @@
+"""Every access decision about person data, in one place.
+
+Views, templates (through ``access.templatetags``), the API and exports ask these functions; no
+other module decides who may see or change a record. Each ``can_*`` docstring says who may.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from ancrage.organisations.actor import Actor
+from ancrage.organisations.models import Organisation, Role
+
+from .models import AccessGrant, GrantOrigin
+from .sections import ALL_SECTIONS, Section
+
+
+def _grants(actor: Actor) -> QuerySet[AccessGrant]:
+    return AccessGrant.objects.active().filter(organisation_id=actor.organisation_id)
+
+
+def visible_persons_filter(actor: Actor) -> Q:
+    """A filter on Person for the records the actor may open (need to know)."""
+    if not actor.handles_cases or actor.organisation_id is None:
+        return Q(pk__in=[])
+    return Q(Exists(_grants(actor).filter(person_id=OuterRef("pk"))))
+
+
+def accompanied_persons_filter(actor: Actor) -> Q:
+    """Persons the actor's organisation accompanies (a pathway grant), not only sees through sharing."""
+    if not actor.handles_cases or actor.organisation_id is None:
+        return Q(pk__in=[])
+    return Q(Exists(_grants(actor).filter(person_id=OuterRef("pk"), origin=GrantOrigin.PATHWAY)))
+
+
+def _grant_summary(actor: Actor, person_id: int) -> tuple[frozenset[str], bool]:
+    """(sections visible, accompanies) for one person, computed once per actor and person."""
+    cache = actor.cache.setdefault("grants", {})
+    if person_id not in cache:
+        sections: set[str] = set()
+        accompanies = False
+        if actor.handles_cases and actor.organisation_id is not None:
+            for grant_sections, origin in _grants(actor).filter(person_id=person_id).values_list("sections", "origin"):
+                sections.update(grant_sections)
+                accompanies = accompanies or origin == GrantOrigin.PATHWAY
+        if not actor.can_access_health:
+            sections.discard(Section.HEALTH)
+        cache[person_id] = (frozenset(sections), accompanies)
+    return cache[person_id]
+
+
+def visible_sections(actor: Actor, person_id: int) -> frozenset[str]:
+    return _grant_summary(actor, person_id)[0]
+
+
+def accompanies(actor: Actor, person_id: int) -> bool:
+    return _grant_summary(actor, person_id)[1]
+
+
+def can_view_person(actor: Actor, person_id: int) -> bool:
+    """Referents, partner agents and organisation admins whose organisation holds an active grant.
+
+    Coordinators never; platform administrators only through such a membership.
+    """
+    return bool(visible_sections(actor, person_id))
+
+
+def can_view_section(actor: Actor, person_id: int, section: str) -> bool:
+    """Whoever may view the person, for the sections their organisation's grants list.
+
+    The health section also needs the membership's health permission.
+    """
+    return section in visible_sections(actor, person_id)
+
+
+def can_create_person(actor: Actor) -> bool:
+    """Referents and organisation admins (a new record starts a pathway in their organisation)."""
+    return actor.has_role(Role.REFERENT, Role.ORG_ADMIN)
+
+
+def can_edit_person(actor: Actor, person_id: int) -> bool:
+    """Referents and organisation admins of an organisation that accompanies the person."""
+    return actor.has_role(Role.REFERENT, Role.ORG_ADMIN) and accompanies(actor, person_id)
+
+
+def can_manage_pathway(actor: Actor, pathway) -> bool:
+    """Referents and organisation admins of the pathway's operator, while their grant is active."""
+    return (
+        actor.has_role(Role.REFERENT, Role.ORG_ADMIN)
+        and pathway.operator_id == actor.organisation_id
+        and accompanies(actor, pathway.person_id)
+    )
+
+
+def can_write_note(actor: Actor, person_id: int) -> bool:
+    """Anyone who sees the journal section: the accompanying team and partners it was shared with."""
+    return can_view_section(actor, person_id, Section.JOURNAL)
+
+
+def can_plan_appointment(actor: Actor, person_id: int) -> bool:
+    """Referents, partner agents and admins who see the appointments section."""
+    return can_view_section(actor, person_id, Section.APPOINTMENTS)
+
+
+def can_edit_appointment(actor: Actor, appointment) -> bool:
+    """The organisation that planned the appointment, if it still sees the person."""
+    return appointment.organisation_id == actor.organisation_id and can_plan_appointment(actor, appointment.person_id)
+
+
+def can_share_person(actor: Actor, person_id: int) -> bool:
+    """Referents and organisation admins of an accompanying organisation record consents."""
+    return can_edit_person(actor, person_id)
+
+
+def can_export_person(actor: Actor, person_id: int) -> bool:
+    """Referents and organisation admins of an accompanying organisation (access requests)."""
+    return can_edit_person(actor, person_id)
+
+
+def can_view_access_history(actor: Actor, person_id: int) -> bool:
+    """Organisation admins of an accompanying organisation."""
+    return actor.has_role(Role.ORG_ADMIN) and accompanies(actor, person_id)
+
+
+def can_view_aggregates(actor: Actor) -> bool:
+    """Coordinators (collectivity or State) and organisation admins for their own activity."""
+    return actor.has_role(Role.COORDINATOR, Role.ORG_ADMIN)
+
+
+def can_manage_organisation(actor: Actor, organisation: Organisation) -> bool:
+    """Platform administrators, and the organisation's own admins."""
+    return actor.is_platform_admin or (actor.has_role(Role.ORG_ADMIN) and actor.organisation_id == organisation.pk)
+
+
+def can_manage_platform(actor: Actor) -> bool:
+    """Platform administrators only: organisations, users, reference data."""
+    return actor.is_platform_admin
+
+
+def require(allowed: bool) -> None:
+    """Raise the same 404 as a missing object: a forbidden record is not confirmed to exist."""
+    if not allowed:
+        raise Http404
+
+
+__all__ = ["ALL_SECTIONS", "Section"]

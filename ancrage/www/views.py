@@ -1,0 +1,46 @@
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.contrib.auth.decorators import login_not_required
+from django.views.decorators.http import require_GET
+
+from ancrage.organisations.models import Role
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each user where their work is."""
+    actor = request.actor
+    if actor.membership is None:
+        if actor.is_platform_admin:
+            return redirect("platform:organisations")
+        return render(request, "no_membership.html", {"title": "Aucune organisation"}, status=403)
+    if actor.role == Role.COORDINATOR:
+        return redirect("dashboard:index")
+    return redirect("persons:list")
+
+
+@login_not_required
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        database = "ok"
+    except Exception:  # noqa: BLE001 - the point is to report any failure
+        database = "error"
+    status = 200 if database == "ok" else 503
+    return JsonResponse({"status": "ok" if status == 200 else "error", "database": database,
+                         "vendor": connection.vendor}, status=status)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "errors/500.html", status=500)

@@ -1,0 +1,104 @@
+"""Personas from product.md, shared by every test module.
+
+Amina (référente, association running AGIR), Marc (France Travail partner agent), Claire
+(Rennes Métropole coordinator), Yves (DDETS coordinator), Sofia (platform admin), plus Olivier
+(organisation admin of Amina's association) and Hugo (référent of another association).
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from ancrage.organisations.actor import SESSION_KEY, Actor
+from ancrage.organisations.models import Membership, Organisation, OrganisationKind, Role, User
+from ancrage.territory.services import territory_load
+
+from .factories import MembershipFactory, OrganisationFactory, PathwayFactory, PersonFactory, UserFactory
+
+
+@dataclass
+class Persona:
+    user: User
+    membership: Membership | None
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(user=self.user, membership=self.membership)
+
+    @property
+    def organisation(self) -> Organisation | None:
+        return self.membership.organisation if self.membership else None
+
+
+@dataclass
+class Cast:
+    agir: Organisation
+    other_association: Organisation
+    france_travail: Organisation
+    metropole: Organisation
+    ddets: Organisation
+    amina: Persona
+    olivier: Persona
+    hugo: Persona
+    marc: Persona
+    claire: Persona
+    yves: Persona
+    sofia: Persona
+
+    def all(self) -> dict[str, Persona]:
+        return {name: getattr(self, name) for name in ("amina", "olivier", "hugo", "marc", "claire", "yves", "sofia")}
+
+
+def _persona(email: str, first: str, last: str, organisation: Organisation | None, role: str | None, **extra) -> Persona:
+    user = UserFactory(email=email, first_name=first, last_name=last, is_staff=extra.pop("is_staff", False))
+    membership = MembershipFactory(user=user, organisation=organisation, role=role, **extra) if organisation else None
+    return Persona(user=user, membership=membership)
+
+
+@pytest.fixture
+def territory(db):
+    territory_load()
+
+
+@pytest.fixture
+def cast(db, territory) -> Cast:
+    agir = OrganisationFactory(name="Coallia — plateforme AGIR 35", short_name="AGIR 35", kind=OrganisationKind.ASSOCIATION)
+    other = OrganisationFactory(name="Association Un Toit", kind=OrganisationKind.ASSOCIATION)
+    ft = OrganisationFactory(name="France Travail Rennes", kind=OrganisationKind.EMPLOYMENT)
+    metropole = OrganisationFactory(name="Rennes Métropole", kind=OrganisationKind.COLLECTIVITY)
+    ddets = OrganisationFactory(name="DDETS d'Ille-et-Vilaine", kind=OrganisationKind.STATE)
+    return Cast(
+        agir=agir, other_association=other, france_travail=ft, metropole=metropole, ddets=ddets,
+        amina=_persona("amina.referente@demo.ancrage.fr", "Amina", "Benali", agir, Role.REFERENT, can_access_health=True),
+        olivier=_persona("olivier.admin@example.org", "Olivier", "Le Goff", agir, Role.ORG_ADMIN),
+        hugo=_persona("hugo.referent@example.org", "Hugo", "Martin", other, Role.REFERENT),
+        marc=_persona("marc.conseiller@demo.ancrage.fr", "Marc", "Le Bris", ft, Role.PARTNER_AGENT),
+        claire=_persona("claire.coordination@demo.ancrage.fr", "Claire", "Morel", metropole, Role.COORDINATOR),
+        yves=_persona("yves.etat@demo.ancrage.fr", "Yves", "Tanguy", ddets, Role.COORDINATOR),
+        sofia=_persona("sofia.admin@demo.ancrage.fr", "Sofia", "Durand", None, None, is_staff=True),
+    )
+
+
+@pytest.fixture
+def followed(cast):
+    """A person Amina's organisation accompanies (AGIR pathway, Amina as referent)."""
+    pathway = PathwayFactory(operator=cast.agir, referent=cast.amina.user, person=PersonFactory(name=("HAIDARI", "Farid")))
+    return pathway.person
+
+
+def login(client: Client, persona: Persona) -> Client:
+    client.force_login(persona.user)
+    if persona.membership:
+        session = client.session
+        session[SESSION_KEY] = persona.membership.pk
+        session.save()
+    return client
+
+
+@pytest.fixture
+def as_persona(client):
+    def _login(persona: Persona) -> Client:
+        return login(client, persona)
+
+    return _login

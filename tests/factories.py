@@ -1,0 +1,102 @@
+"""Factories with traits; personas of product.md live in conftest.py."""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from ancrage.access.models import AccessGrant, GrantOrigin
+from ancrage.access.sections import ALL_SECTIONS
+from ancrage.organisations.models import Membership, Organisation, OrganisationKind, Role, User
+from ancrage.pathways.models import Appointment, Note, Pathway, PathwayTransition, Programme
+from ancrage.persons.models import Identity, Person
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Association {n}")
+    kind = OrganisationKind.ASSOCIATION
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    first_name = "Prénom"
+    last_name = factory.Sequence(lambda n: f"Nom{n}")
+    password = factory.PostGenerationMethodCall("set_password", "demo-ancrage")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.REFERENT
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+        skip_postgeneration_save = True
+
+    sex = "M"
+    birth_date = dt.date(1990, 5, 17)
+    created_by_organisation = factory.SubFactory(OrganisationFactory)
+
+    @factory.post_generation
+    def name(obj, create, extracted, **kwargs):  # noqa: N805
+        last, first = extracted or ("AHMADI", "Karim")
+        Identity.objects.create(person=obj, last_name=last, first_names=first, is_reference=True)
+        obj.refresh_search_keys()
+        Person.objects.filter(pk=obj.pk).update(
+            search_folded=obj.search_folded, search_skeleton=obj.search_skeleton, display_name=obj.display_name
+        )
+
+
+class PathwayFactory(factory.django.DjangoModelFactory):
+    """A pathway, with the pathway grant its operator gets (as pathway_create does)."""
+
+    class Meta:
+        model = Pathway
+        skip_postgeneration_save = True
+
+    person = factory.SubFactory(PersonFactory)
+    operator = factory.SubFactory(OrganisationFactory)
+    programme = Programme.AGIR
+    entry_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+
+    @factory.post_generation
+    def grant(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            PathwayTransition.objects.create(pathway=obj, name="orient", from_status="", to_status=obj.status)
+            AccessGrant.objects.create(
+                person=obj.person, organisation=obj.operator, sections=sorted(ALL_SECTIONS),
+                origin=GrantOrigin.PATHWAY, pathway=obj,
+            )
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    body = "Point d'étape."
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Appointment
+
+    subject = "Rendez-vous de suivi"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=2))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=1))
