@@ -2,7 +2,7 @@
 
 from typing import TypeVar
 
-from django.db import models
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import VersionedModel
@@ -26,23 +26,18 @@ class ConcurrentEditError(Exception):
 def save_versioned(instance: V, *, expected_version: int, update_fields: list[str] | None = None) -> V:
     """Write ``instance`` only if the stored version is still ``expected_version``.
 
-    Runs a single conditional UPDATE, so two concurrent writers cannot both win.
+    The row is locked first (SELECT ... FOR UPDATE on PostgreSQL; SQLite transactions here are
+    IMMEDIATE, so writers are serialised), so two concurrent writers cannot both win. A normal
+    ``save()`` follows, so field history and signals see the change.
     """
     model = type(instance)
-    fields = update_fields or [
-        f.attname
-        for f in model._meta.concrete_fields
-        if not f.primary_key and f.attname not in {"version", "created_at"}
-    ]
-    values = {name: getattr(instance, name) for name in fields}
-    from django.utils import timezone
-
-    if any(f.attname == "updated_at" for f in model._meta.concrete_fields):
-        values["updated_at"] = instance.updated_at = timezone.now()
-    updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
-        version=models.F("version") + 1, **values
-    )
-    if not updated:
-        raise ConcurrentEditError(model._default_manager.get(pk=instance.pk))
-    instance.version = expected_version + 1
+    with transaction.atomic():
+        stored = (
+            model._default_manager.select_for_update().filter(pk=instance.pk).values_list("version", flat=True).first()
+        )
+        if stored != expected_version:
+            raise ConcurrentEditError(model._default_manager.get(pk=instance.pk))
+        instance.version = expected_version + 1
+        fields = None if update_fields is None else [*update_fields, "version", "updated_at"]
+        instance.save(update_fields=fields)
     return instance

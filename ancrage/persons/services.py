@@ -13,7 +13,9 @@ from ancrage.audit.services import audit_record
 from ancrage.core.concurrency import save_versioned
 from ancrage.organisations.actor import Actor
 
-from .models import Identity, Person
+from ancrage.access.sections import Section
+
+from .models import Household, HouseholdMember, Identity, Person
 
 
 def _changed_fields(instance: models.Model, data: dict[str, Any]) -> list[str]:
@@ -104,3 +106,21 @@ def age_on(person: Person, day: date) -> int | None:
         return None
     born = person.birth_date
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+@transaction.atomic
+def household_member_save(*, actor: Actor, person: Person, member: HouseholdMember) -> HouseholdMember:
+    """Add or edit a member of the person's household, creating the household on first use."""
+    if not (perms.can_edit_person(actor, person.pk) and perms.can_view_section(actor, person.pk, Section.FAMILY)):
+        raise PermissionDenied
+    if person.household_id is None:
+        household = Household.objects.create(label=person.display_name)
+        Person.objects.filter(pk=person.pk).update(household=household)
+        person.household = household
+    creating = member.pk is None
+    member.household_id = person.household_id
+    member.full_clean()
+    member.save()
+    audit_record(actor=actor, action=AuditAction.CREATE if creating else AuditAction.UPDATE,
+                 event=f"household_member.{'create' if creating else 'update'}", person_id=person.pk, obj=member)
+    return member

@@ -3,4 +3,4 @@ from django.urls import path
 from . import views
 
 app_name = "dashboard"
-urlpatterns: list = []
+urlpatterns = [path("", views.index, name="index")]
