@@ -56,9 +56,25 @@ def _persona(email: str, first: str, last: str, organisation: Organisation | Non
     return Persona(user=user, membership=membership)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference data every test needs, loaded once into the test database."""
+    with django_db_blocker.unblock():
+        territory_load()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def territory(db):
-    territory_load()
+    """The communes of Rennes Métropole (loaded once per session; again after a flushing test)."""
+    from ancrage.territory.models import Commune
+
+    if not Commune.objects.exists():
+        territory_load()
 
 
 @pytest.fixture

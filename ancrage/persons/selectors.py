@@ -1,16 +1,16 @@
 """Reads of person data: always scoped to the actor, always audited."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import Http404
 
 from ancrage.access import perms
 from ancrage.audit.services import audit_read
 from ancrage.organisations.actor import Actor
 
-from .models import Identity, Person
+from .models import Identity, Person, PersonQuerySet
 
 
-def persons_visible_to(actor: Actor) -> QuerySet[Person]:
+def persons_visible_to(actor: Actor) -> PersonQuerySet:
     return Person.objects.filter(perms.visible_persons_filter(actor))
 
 

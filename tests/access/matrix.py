@@ -1,0 +1,78 @@
+"""The role × page × scope matrix, as data. Tests in test_matrix.py are generated from it.
+
+Scope: a person accompanied by Amina's organisation (AGIR 35), whose record was shared with France
+Travail (Marc) by consent for the identity and language sections only.
+
+Expected answers: 200 allowed; 403 the role may not act here (the record is known to the user);
+404 the record is not theirs (same answer as a missing record); 302 anonymous → login.
+"""
+
+# Personas: amina (referent, accompanies), olivier (org admin, same organisation), marc (partner agent,
+# consent on identity+language), hugo (referent of another association), claire and yves
+# (coordinators), sofia (platform admin, no membership), anonymous.
+PERSONAS = ("amina", "olivier", "marc", "hugo", "claire", "yves", "sofia", "anonymous")
+
+OUTSIDERS = {"hugo": 404, "claire": 404, "yves": 404, "sofia": 404, "anonymous": 302}
+
+
+def _row(amina: int, olivier: int, marc: int) -> dict[str, int]:
+    return {"amina": amina, "olivier": olivier, "marc": marc, **OUTSIDERS}
+
+
+# url name -> (which object fills the URL, expected status per persona)
+PERSON_PAGES: dict[str, tuple[str, dict[str, int]]] = {
+    "persons:detail": ("person", _row(200, 200, 200)),
+    "persons:edit": ("person", _row(200, 200, 403)),
+    "persons:journal": ("person", _row(200, 200, 404)),
+    "persons:sharing": ("person", _row(200, 200, 403)),
+    "persons:access_history": ("person", _row(404, 200, 404)),
+    "persons:changes": ("person", _row(200, 200, 404)),
+    "persons:export_json": ("person", _row(200, 200, 404)),
+    "persons:export_pdf": ("person", _row(200, 200, 404)),
+    "persons:appointment_create": ("person", _row(200, 200, 403)),
+    "persons:appointment_edit": ("appointment", _row(200, 200, 404)),
+    "persons:appointment_ics": ("appointment", _row(200, 200, 404)),
+    "persons:household_add": ("person", _row(200, 200, 403)),
+    "persons:household_edit": ("household_member", _row(200, 200, 403)),
+    "persons:item_add": ("person_item_kind", _row(200, 200, 403)),
+    "persons:item_edit": ("identity", _row(200, 200, 403)),
+    "pathways:create": ("person", _row(200, 200, 403)),
+    "pathways:detail": ("pathway", _row(200, 200, 404)),
+    "pathways:edit": ("pathway", _row(200, 200, 404)),
+    "pathways:diagnostic": ("pathway_domain", _row(200, 200, 404)),
+    "pathways:objective_add": ("pathway", _row(200, 200, 404)),
+    "pathways:objective_edit": ("objective", _row(200, 200, 404)),
+    "pathways:action_add": ("objective", _row(200, 200, 404)),
+    "pathways:action_edit": ("plan_action", _row(200, 200, 404)),
+    "api:person_detail": ("person", {**_row(200, 200, 200), "anonymous": 401}),
+}
+
+# POST-only endpoints that change person data: denial is proven with a POST.
+PERSON_ACTIONS: dict[str, tuple[str, dict[str, int]]] = {
+    "persons:item_delete": ("nationality", {**_row(302, 302, 403), "anonymous": 302}),
+    "persons:consent_withdraw": ("consent", {**_row(302, 302, 403), "anonymous": 302}),
+    "pathways:transition": ("pathway", {**_row(302, 302, 404), "anonymous": 302}),
+}
+
+# Lists: everybody who handles cases gets 200 (their own scope); coordinators and admins don't.
+LIST_PAGES: dict[str, dict[str, int]] = {
+    "persons:list": {"amina": 200, "olivier": 200, "marc": 200, "hugo": 200, "claire": 404, "yves": 404,
+                     "sofia": 404, "anonymous": 302},
+    "persons:create": {"amina": 200, "olivier": 200, "marc": 403, "hugo": 200, "claire": 404, "yves": 404,
+                       "sofia": 404, "anonymous": 302},
+    "pathways:agenda": {"amina": 200, "olivier": 200, "marc": 200, "hugo": 200, "claire": 404, "yves": 404,
+                        "sofia": 404, "anonymous": 302},
+    "api:person_list": {"amina": 200, "olivier": 200, "marc": 200, "hugo": 200, "claire": 200, "yves": 200,
+                        "sofia": 200, "anonymous": 401},
+    "dashboard:index": {"amina": 403, "olivier": 200, "marc": 403, "hugo": 403, "claire": 200, "yves": 200,
+                        "sofia": 403, "anonymous": 302},
+}
+
+# URL names that serve no person data (checked by the URL walk so a new view cannot slip through).
+NO_PERSON_DATA = {
+    "home", "healthz", "set_language", "accounts:login", "accounts:logout", "accounts:choose_organisation",
+    "accounts:profile", "api:openapi-json", "api:openapi-view", "api:me", "api:api-root", "api:unknown",
+}
+# Prefixes of URL names outside person data: Django admin (no person model registered), platform
+# administration of organisations and users, API token management.
+NO_PERSON_DATA_PREFIXES = ("admin:", "platform:", "accounts:token", "api:token")

@@ -1,0 +1,118 @@
+"""Tests generated from matrix.py: every page with person data, for every persona.
+
+Also walks every URL pattern of the project: a URL must be classified in the matrix (or declared
+free of person data), and each person-data GET an allowed persona makes writes an audit event.
+"""
+
+import datetime as dt
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from ancrage.access.services import consent_record
+from ancrage.audit.models import AuditEvent
+from ancrage.pathways.models import Objective, PlanAction
+from ancrage.persons.models import HouseholdMember, Household, Nationality, Person
+
+from ..conftest import login
+from ..factories import AppointmentFactory, PathwayFactory, PersonFactory
+from . import matrix
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scope(cast):
+    pathway = PathwayFactory(operator=cast.agir, referent=cast.amina.user, person=PersonFactory(name=("KAROUI", "Salma")))
+    person = pathway.person
+    household = Household.objects.create(label="Foyer Karoui")
+    Person.objects.filter(pk=person.pk).update(household=household)
+    objective = Objective.objects.create(pathway=pathway, theme="housing", title="Accéder à un logement social")
+    consent = consent_record(actor=cast.amina.actor, person=person, sections=["language"],
+                             recipients=[cast.france_travail], purpose="Inscription", given_on=dt.date.today())
+    return {
+        "person": (person.pk,),
+        "person_item_kind": (person.pk, "protection"),
+        "identity": (person.pk, "identite", person.identities.get().pk),
+        "nationality": (person.pk, "nationalite", Nationality.objects.create(person=person, code="TN").pk),
+        "appointment": (person.pk, AppointmentFactory(person=person, organisation=cast.agir,
+                                                      with_user=cast.amina.user).pk),
+        "household_member": (person.pk, HouseholdMember.objects.create(household=household, first_names="Lina",
+                                                                       relationship="child").pk),
+        "consent": (person.pk, consent.pk),
+        "pathway": (pathway.pk,),
+        "pathway_domain": (pathway.pk, "housing"),
+        "objective": (pathway.pk, objective.pk),
+        "plan_action": (pathway.pk, objective.pk, PlanAction.objects.create(objective=objective, title="Demande SNE").pk),
+    }
+
+
+def _client_for(client, cast, persona: str):
+    if persona != "anonymous":
+        login(client, getattr(cast, persona))
+    return client
+
+
+def _cases(table):
+    return [(name, persona) for name in table for persona in matrix.PERSONAS]
+
+
+@pytest.mark.parametrize(("url_name", "persona"), _cases(matrix.PERSON_PAGES))
+def test_person_page_access(client, cast, scope, url_name, persona):
+    fills, expected = matrix.PERSON_PAGES[url_name]
+    url = reverse(url_name, args=scope[fills])
+    response = _client_for(client, cast, persona).get(url)
+    assert response.status_code == expected[persona], f"{persona} GET {url}"
+    if response.status_code in (403, 404) and persona in ("claire", "yves", "sofia", "hugo"):
+        assert b"KAROUI" not in response.content
+
+
+@pytest.mark.parametrize(("url_name", "persona"), _cases(matrix.PERSON_ACTIONS))
+def test_person_action_access(client, cast, scope, url_name, persona):
+    fills, expected = matrix.PERSON_ACTIONS[url_name]
+    args = scope[fills]
+    data = {"name": "hold_first_interview", "version": 1} if url_name == "pathways:transition" else {}
+    response = _client_for(client, cast, persona).post(reverse(url_name, args=args), data)
+    assert response.status_code == expected[persona], f"{persona} POST {url_name}"
+    if expected[persona] == 302 and persona != "anonymous":
+        assert "/comptes/connexion/" not in response.url
+
+
+@pytest.mark.parametrize(("url_name", "persona"), _cases(matrix.LIST_PAGES))
+def test_list_page_access(client, cast, scope, url_name, persona):
+    response = _client_for(client, cast, persona).get(reverse(url_name))
+    assert response.status_code == matrix.LIST_PAGES[url_name][persona], f"{persona} GET {url_name}"
+    if persona in ("hugo", "claire", "yves", "sofia"):
+        assert b"KAROUI" not in response.content
+
+
+def _walk(resolver, namespace=""):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name or '<unnamed ' + str(pattern.pattern) + '>'}", pattern
+
+
+def test_every_url_is_classified():
+    """A new URL must say whether it serves person data; if it does, the matrix must cover it."""
+    classified = set(matrix.PERSON_PAGES) | set(matrix.PERSON_ACTIONS) | set(matrix.LIST_PAGES) | matrix.NO_PERSON_DATA
+    unclassified = []
+    for name, pattern in _walk(get_resolver()):
+        if name not in classified and not name.startswith(matrix.NO_PERSON_DATA_PREFIXES):
+            unclassified.append(name)
+    assert not unclassified, f"URLs missing from tests/access/matrix.py: {unclassified}"
+
+
+@pytest.mark.parametrize("url_name", sorted(matrix.PERSON_PAGES))
+def test_every_person_page_writes_an_audit_event(client, cast, scope, url_name):
+    """Every page that serves the record leaves a read (or export) event naming the person."""
+    fills, expected = matrix.PERSON_PAGES[url_name]
+    persona = next(p for p in ("amina", "olivier", "marc") if expected[p] == 200)
+    user = getattr(cast, persona).user
+    events = AuditEvent.objects.filter(user=user, person_id=scope["person"][0], action__in=["read", "export"])
+    before = events.count()
+    response = _client_for(client, cast, persona).get(reverse(url_name, args=scope[fills]))
+    assert response.status_code == 200
+    assert events.count() > before, f"{url_name} served person data without an audit event"
