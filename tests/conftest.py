@@ -50,7 +50,9 @@ class Cast:
         return {name: getattr(self, name) for name in ("amina", "olivier", "hugo", "marc", "claire", "yves", "sofia")}
 
 
-def _persona(email: str, first: str, last: str, organisation: Organisation | None, role: str | None, **extra) -> Persona:
+def _persona(
+    email: str, first: str, last: str, organisation: Organisation | None, role: str | None, **extra
+) -> Persona:
     user = UserFactory(email=email, first_name=first, last_name=last, is_staff=extra.pop("is_staff", False))
     membership = MembershipFactory(user=user, organisation=organisation, role=role, **extra) if organisation else None
     return Persona(user=user, membership=membership)
@@ -79,14 +81,22 @@ def territory(db):
 
 @pytest.fixture
 def cast(db, territory) -> Cast:
-    agir = OrganisationFactory(name="Coallia — plateforme AGIR 35", short_name="AGIR 35", kind=OrganisationKind.ASSOCIATION)
+    agir = OrganisationFactory(
+        name="Coallia — plateforme AGIR 35", short_name="AGIR 35", kind=OrganisationKind.ASSOCIATION
+    )
     other = OrganisationFactory(name="Association Un Toit", kind=OrganisationKind.ASSOCIATION)
     ft = OrganisationFactory(name="France Travail Rennes", kind=OrganisationKind.EMPLOYMENT)
     metropole = OrganisationFactory(name="Rennes Métropole", kind=OrganisationKind.COLLECTIVITY)
     ddets = OrganisationFactory(name="DDETS d'Ille-et-Vilaine", kind=OrganisationKind.STATE)
     return Cast(
-        agir=agir, other_association=other, france_travail=ft, metropole=metropole, ddets=ddets,
-        amina=_persona("amina.referente@demo.ancrage.fr", "Amina", "Benali", agir, Role.REFERENT, can_access_health=True),
+        agir=agir,
+        other_association=other,
+        france_travail=ft,
+        metropole=metropole,
+        ddets=ddets,
+        amina=_persona(
+            "amina.referente@demo.ancrage.fr", "Amina", "Benali", agir, Role.REFERENT, can_access_health=True
+        ),
         olivier=_persona("olivier.admin@example.org", "Olivier", "Le Goff", agir, Role.ORG_ADMIN),
         hugo=_persona("hugo.referent@example.org", "Hugo", "Martin", other, Role.REFERENT),
         marc=_persona("marc.conseiller@demo.ancrage.fr", "Marc", "Le Bris", ft, Role.PARTNER_AGENT),
@@ -99,7 +109,9 @@ def cast(db, territory) -> Cast:
 @pytest.fixture
 def followed(cast):
     """A person Amina's organisation accompanies (AGIR pathway, Amina as referent)."""
-    pathway = PathwayFactory(operator=cast.agir, referent=cast.amina.user, person=PersonFactory(name=("HAIDARI", "Farid")))
+    pathway = PathwayFactory(
+        operator=cast.agir, referent=cast.amina.user, person=PersonFactory(name=("HAIDARI", "Farid"))
+    )
     return pathway.person
 
 

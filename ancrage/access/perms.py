@@ -15,7 +15,7 @@ from .sections import ALL_SECTIONS, Section
 
 
 def _grants(actor: Actor) -> QuerySet[AccessGrant]:
-    return AccessGrant.objects.active().filter(organisation_id=actor.organisation_id)
+    return AccessGrant.objects.active().filter(organisation_id=actor.org_id)
 
 
 def visible_persons_filter(actor: Actor) -> Q:

@@ -20,8 +20,15 @@ from .sections import MINIMAL_SECTIONS, Section
 
 @transaction.atomic
 def consent_record(
-    *, actor: Actor, person: Person, sections: list[str], recipients: list[Organisation], purpose: str,
-    given_on: date, method: str = Consent.Method.WRITTEN, text_version: str = "2026-1",
+    *,
+    actor: Actor,
+    person: Person,
+    sections: list[str],
+    recipients: list[Organisation],
+    purpose: str,
+    given_on: date,
+    method: str = Consent.Method.WRITTEN,
+    text_version: str = "2026-1",
 ) -> Consent:
     """Record the person's consent and open a grant on the chosen sections for each recipient."""
     if not perms.can_share_person(actor, person.pk):
@@ -36,19 +43,35 @@ def consent_record(
         raise ValidationError({"sections": _("Vous ne pouvez pas partager le volet santé.")})
     shared = sorted(set(sections) | MINIMAL_SECTIONS)
     consent = Consent(
-        person=person, sections=shared, purpose=purpose, given_on=given_on, method=method,
-        text_version=text_version, recorded_by=actor.user, recorded_for_id=actor.organisation_id,
+        person=person,
+        sections=shared,
+        purpose=purpose,
+        given_on=given_on,
+        method=method,
+        text_version=text_version,
+        recorded_by=actor.user,
+        recorded_for_id=actor.org_id,
     )
     consent.full_clean()
     consent.save()
     consent.recipients.set(recipients)
     for organisation in recipients:
         AccessGrant.objects.create(
-            person=person, organisation=organisation, sections=shared, origin=GrantOrigin.CONSENT,
-            consent=consent, created_by=actor.user,
+            person=person,
+            organisation=organisation,
+            sections=shared,
+            origin=GrantOrigin.CONSENT,
+            consent=consent,
+            created_by=actor.user,
         )
-    audit_record(actor=actor, action=AuditAction.SHARE, event="consent.record", person_id=person.pk, obj=consent,
-                 details={"sections": shared, "recipients": [r.pk for r in recipients]})
+    audit_record(
+        actor=actor,
+        action=AuditAction.SHARE,
+        event="consent.record",
+        person_id=person.pk,
+        obj=consent,
+        details={"sections": shared, "recipients": [r.pk for r in recipients]},
+    )
     return consent
 
 
@@ -64,6 +87,12 @@ def consent_withdraw(*, actor: Actor, consent: Consent, withdrawn_on: date | Non
     consent.full_clean()
     consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
     revoked = AccessGrant.objects.filter(consent=consent, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    audit_record(actor=actor, action=AuditAction.REVOKE, event="consent.withdraw", person_id=consent.person_id,
-                 obj=consent, details={"grants_revoked": revoked})
+    audit_record(
+        actor=actor,
+        action=AuditAction.REVOKE,
+        event="consent.withdraw",
+        person_id=consent.person_id,
+        obj=consent,
+        details={"grants_revoked": revoked},
+    )
     return consent

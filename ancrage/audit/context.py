@@ -13,7 +13,7 @@ class AuditContext:
     ip: str | None = None
 
 
-_current: ContextVar[AuditContext] = ContextVar("audit_context", default=AuditContext())
+_current: ContextVar[AuditContext] = ContextVar("audit_context", default=AuditContext())  # noqa: B039 - frozen
 
 
 def current() -> AuditContext:

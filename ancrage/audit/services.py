@@ -35,5 +35,7 @@ def audit_record(
     )
 
 
-def audit_read(actor: Actor, *, event: str, person_id: int | None, obj: models.Model | None = None, **kw: Any) -> AuditEvent:
+def audit_read(
+    actor: Actor, *, event: str, person_id: int | None, obj: models.Model | None = None, **kw: Any
+) -> AuditEvent:
     return audit_record(actor=actor, action=AuditAction.READ, event=event, person_id=person_id, obj=obj, **kw)

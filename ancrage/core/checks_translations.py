@@ -10,7 +10,9 @@ CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES
 def _entries(text: str):
     """Yield (flags, msgid, msgstr) for each entry of a .po file (plural forms: first msgstr)."""
     for block in text.split("\n\n"):
-        flags, msgid, msgstr, current = "", [], [], None
+        flags, current = "", None
+        msgid: list[str] = []
+        msgstr: list[str] = []
         for line in block.splitlines():
             if line.startswith("#,"):
                 flags = line
@@ -55,8 +57,11 @@ def main() -> int:
     else:
         with mo.open("rb") as handle:
             compiled = gettext.GNUTranslations(handle)
-        stale = [msgid for flags, msgid, msgstr in _entries(CATALOGUE.read_text(encoding="utf-8"))
-                 if msgstr and "fuzzy" not in flags and compiled.gettext(_unescape(msgid)) != _unescape(msgstr)]
+        stale = [
+            msgid
+            for flags, msgid, msgstr in _entries(CATALOGUE.read_text(encoding="utf-8"))
+            if msgstr and "fuzzy" not in flags and compiled.gettext(_unescape(msgid)) != _unescape(msgstr)
+        ]
         if stale:
             problems.append(f"django.mo is older than django.po ({len(stale)} messages differ): run `make messages`")
     for problem in problems[:50]:

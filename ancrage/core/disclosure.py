@@ -43,9 +43,7 @@ def suppress_table(rows: dict[str, dict[str, int]]) -> dict[str, dict[str, Cell]
         for line in lines():
             in_line = [cell for cell in line if cell in hidden]
             if len(in_line) == 1:
-                candidates = sorted(
-                    (rows[r][c], (r, c)) for r, c in line if (r, c) not in hidden and rows[r][c] > 0
-                )
+                candidates = sorted((rows[r][c], (r, c)) for r, c in line if (r, c) not in hidden and rows[r][c] > 0)
                 if candidates:
                     hidden.add(candidates[0][1])
                     changed = True

@@ -24,6 +24,19 @@ class Actor:
         return self.membership.organisation_id if self.membership else None
 
     @property
+    def org(self) -> Organisation:
+        """The current organisation, for actions that need one (refused without a membership)."""
+        if self.membership is None:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        return self.membership.organisation
+
+    @property
+    def org_id(self) -> int:
+        return self.org.pk
+
+    @property
     def role(self) -> str | None:
         return self.membership.role if self.membership else None
 

@@ -9,11 +9,9 @@ def actor(request: HttpRequest) -> dict:
         return {"actor": None, "other_memberships": []}
 
     def others() -> list[Membership]:
-        return list(
-            Membership.objects.active()
-            .filter(user=current.user)
-            .exclude(pk=current.membership.pk if current.membership else None)
-            .select_related("organisation")
-        )
+        memberships = Membership.objects.active().filter(user=current.user).select_related("organisation")
+        if current.membership is not None:
+            memberships = memberships.exclude(pk=current.membership.pk)
+        return list(memberships)
 
     return {"actor": current, "other_memberships": others}

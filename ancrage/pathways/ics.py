@@ -32,8 +32,13 @@ def _stamp(moment: datetime) -> str:
 
 def appointment_to_ics(appointments: Iterable[Appointment], *, host: str, calendar_name: str = "Ancrage") -> str:
     """A VCALENDAR with one VEVENT per appointment. The summary carries no sensitive detail."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Ancrage//Rendez-vous//FR", "CALSCALE:GREGORIAN",
-             f"X-WR-CALNAME:{_escape(calendar_name)}"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Ancrage//Rendez-vous//FR",
+        "CALSCALE:GREGORIAN",
+        f"X-WR-CALNAME:{_escape(calendar_name)}",
+    ]
     now = _stamp(datetime.now(UTC))
     for appointment in appointments:
         status = {"cancelled": "CANCELLED"}.get(appointment.status, "CONFIRMED")

@@ -48,10 +48,15 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     ),
     "resume": (frozenset({PathwayStatus.SUSPENDED}), PathwayStatus.ACCOMPANIMENT),
     "exit": (
-        frozenset({
-            PathwayStatus.ORIENTED, PathwayStatus.FIRST_INTERVIEW, PathwayStatus.DIAGNOSTIC,
-            PathwayStatus.ACCOMPANIMENT, PathwayStatus.SUSPENDED,
-        }),
+        frozenset(
+            {
+                PathwayStatus.ORIENTED,
+                PathwayStatus.FIRST_INTERVIEW,
+                PathwayStatus.DIAGNOSTIC,
+                PathwayStatus.ACCOMPANIMENT,
+                PathwayStatus.SUSPENDED,
+            }
+        ),
         PathwayStatus.EXITED,
     ),
 }
@@ -78,8 +83,12 @@ class Pathway(VersionedModel):
         Organisation, verbose_name=_("opérateur"), on_delete=models.PROTECT, related_name="pathways"
     )
     referent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("référent"), on_delete=models.PROTECT, related_name="pathways",
-        null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("référent"),
+        on_delete=models.PROTECT,
+        related_name="pathways",
+        null=True,
+        blank=True,
     )
     oriented_by = models.CharField(_("orienté par"), max_length=150, blank=True)
     entry_date = models.DateField(_("date d'entrée"))
@@ -96,9 +105,8 @@ class Pathway(VersionedModel):
         ordering = ["-entry_date", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(status="exited", exit_date__isnull=False) & ~Q(exit_reason="")
-                ) | (~Q(status="exited") & Q(exit_date__isnull=True) & Q(exit_reason="")),
+                condition=(Q(status="exited", exit_date__isnull=False) & ~Q(exit_reason=""))
+                | (~Q(status="exited") & Q(exit_date__isnull=True) & Q(exit_reason="")),
                 name="pathway_exit_fields_iff_exited",
             ),
             models.CheckConstraint(
@@ -116,7 +124,11 @@ class Pathway(VersionedModel):
         return self.status != PathwayStatus.EXITED
 
     def available_transitions(self) -> list[tuple[str, str]]:
-        return [(name, str(TRANSITION_LABELS[name])) for name, (sources, _t) in TRANSITIONS.items() if self.status in sources]
+        return [
+            (name, str(TRANSITION_LABELS[name]))
+            for name, (sources, _t) in TRANSITIONS.items()
+            if self.status in sources
+        ]
 
 
 class PathwayTransition(models.Model):
@@ -157,7 +169,9 @@ class DiagnosticItem(TimestampedModel):
     pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="diagnostic_items")
     domain = models.CharField(_("domaine"), max_length=12, choices=DiagnosticDomain.choices)
     situation = models.TextField(_("situation observée"), blank=True, max_length=2000)
-    need_level = models.PositiveSmallIntegerField(_("niveau de besoin"), choices=NeedLevel.choices, default=NeedLevel.NONE)
+    need_level = models.PositiveSmallIntegerField(
+        _("niveau de besoin"), choices=NeedLevel.choices, default=NeedLevel.NONE
+    )
     assessed_on = models.DateField(_("évalué le"))
 
     history = HistoricalRecords()
@@ -268,7 +282,9 @@ class Appointment(VersionedModel):
     ends_at = models.DateTimeField(_("fin"))
     location = models.CharField(_("lieu"), max_length=255, blank=True)
     interpreter_needed = models.BooleanField(_("interprète à prévoir"), default=False)
-    status = models.CharField(_("état"), max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.PLANNED)
+    status = models.CharField(
+        _("état"), max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.PLANNED
+    )
 
     history = HistoricalRecords()
 

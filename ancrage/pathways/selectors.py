@@ -11,11 +11,15 @@ def notes_visible_to(actor: Actor, person_id: int) -> QuerySet[Note]:
     """Shared notes, my organisation's notes, my private notes — if I see the journal at all."""
     if not perms.can_view_section(actor, person_id, Section.JOURNAL):
         return Note.objects.none()
-    return Note.objects.filter(person_id=person_id).filter(
-        Q(confidentiality=Confidentiality.SHARED)
-        | Q(confidentiality=Confidentiality.ORGANISATION, organisation_id=actor.organisation_id)
-        | Q(confidentiality=Confidentiality.PRIVATE, author_id=actor.user.pk)
-    ).select_related("author", "organisation")
+    return (
+        Note.objects.filter(person_id=person_id)
+        .filter(
+            Q(confidentiality=Confidentiality.SHARED)
+            | Q(confidentiality=Confidentiality.ORGANISATION, organisation_id=actor.organisation_id)
+            | Q(confidentiality=Confidentiality.PRIVATE, author_id=actor.user.pk)
+        )
+        .select_related("author", "organisation")
+    )
 
 
 def appointments_visible_to(actor: Actor, person_id: int) -> QuerySet[Appointment]:

@@ -38,16 +38,19 @@ class TransitionNotAllowed(ValidationError):
 def _check_referent(pathway_operator_id: int, referent_id: int | None) -> None:
     if referent_id is None:
         return
-    ok = Membership.objects.active().filter(
-        user_id=referent_id, organisation_id=pathway_operator_id, role__in=[Role.REFERENT, Role.ORG_ADMIN]
-    ).exists()
+    ok = (
+        Membership.objects.active()
+        .filter(user_id=referent_id, organisation_id=pathway_operator_id, role__in=[Role.REFERENT, Role.ORG_ADMIN])
+        .exists()
+    )
     if not ok:
         raise ValidationError({"referent": _("Le référent doit être un référent de l'organisation opératrice.")})
 
 
 @transaction.atomic
-def pathway_create(*, actor: Actor, person: Person, programme: str, entry_date: date, referent_id: int | None,
-                   oriented_by: str = "") -> Pathway:
+def pathway_create(
+    *, actor: Actor, person: Person, programme: str, entry_date: date, referent_id: int | None, oriented_by: str = ""
+) -> Pathway:
     """Open a pathway in the actor's organisation; the organisation then accompanies the person."""
     if not perms.can_create_person(actor):
         raise PermissionDenied
@@ -56,8 +59,12 @@ def pathway_create(*, actor: Actor, person: Person, programme: str, entry_date: 
         raise ValidationError(_("Cette personne a déjà un parcours ouvert dans ce programme chez vous."))
     _check_referent(actor.organisation_id, referent_id)
     pathway = Pathway(
-        person=person, programme=programme, operator_id=actor.organisation_id, referent_id=referent_id,
-        entry_date=entry_date, oriented_by=oriented_by,
+        person=person,
+        programme=programme,
+        operator_id=actor.organisation_id,
+        referent_id=referent_id,
+        entry_date=entry_date,
+        oriented_by=oriented_by,
     )
     pathway.full_clean()
     pathway.save()
@@ -65,8 +72,12 @@ def pathway_create(*, actor: Actor, person: Person, programme: str, entry_date: 
         pathway=pathway, name="orient", from_status="", to_status=PathwayStatus.ORIENTED, by=actor.user
     )
     AccessGrant.objects.create(
-        person=person, organisation_id=actor.organisation_id, sections=sorted(ALL_SECTIONS),
-        origin=GrantOrigin.PATHWAY, pathway=pathway, created_by=actor.user,
+        person=person,
+        organisation_id=actor.org_id,
+        sections=sorted(ALL_SECTIONS),
+        origin=GrantOrigin.PATHWAY,
+        pathway=pathway,
+        created_by=actor.user,
     )
     actor.cache.pop("grants", None)
     audit_record(actor=actor, action=AuditAction.CREATE, event="pathway.create", person_id=person.pk, obj=pathway)
@@ -83,14 +94,28 @@ def pathway_update(*, actor: Actor, pathway: Pathway, expected_version: int, dat
         setattr(pathway, name, value)
     pathway.full_clean()
     save_versioned(pathway, expected_version=expected_version, update_fields=list(data))
-    audit_record(actor=actor, action=AuditAction.UPDATE, event="pathway.update", person_id=pathway.person_id,
-                 obj=pathway, details={"fields": list(data)})
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        event="pathway.update",
+        person_id=pathway.person_id,
+        obj=pathway,
+        details={"fields": list(data)},
+    )
     return pathway
 
 
 @transaction.atomic
-def pathway_transition(*, actor: Actor, pathway: Pathway, name: str, expected_version: int, reason: str = "",
-                       exit_date: date | None = None, exit_reason: str = "") -> Pathway:
+def pathway_transition(
+    *,
+    actor: Actor,
+    pathway: Pathway,
+    name: str,
+    expected_version: int,
+    reason: str = "",
+    exit_date: date | None = None,
+    exit_reason: str = "",
+) -> Pathway:
     """Apply a named transition; refuses one not allowed from the current state."""
     if not perms.can_manage_pathway(actor, pathway):
         raise PermissionDenied
@@ -117,8 +142,14 @@ def pathway_transition(*, actor: Actor, pathway: Pathway, name: str, expected_ve
     PathwayTransition.objects.create(
         pathway=pathway, name=name, from_status=previous, to_status=target, by=actor.user, reason=reason[:500]
     )
-    audit_record(actor=actor, action=AuditAction.UPDATE, event=f"pathway.{name}", person_id=pathway.person_id,
-                 obj=pathway, details={"from": previous, "to": target})
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        event=f"pathway.{name}",
+        person_id=pathway.person_id,
+        obj=pathway,
+        details={"from": previous, "to": target},
+    )
     return pathway
 
 
@@ -128,8 +159,13 @@ def _save_pathway_item(actor: Actor, pathway: Pathway, item, event: str):
     creating = item.pk is None
     item.full_clean()
     item.save()
-    audit_record(actor=actor, action=AuditAction.CREATE if creating else AuditAction.UPDATE,
-                 event=f"{event}.{'create' if creating else 'update'}", person_id=pathway.person_id, obj=item)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE if creating else AuditAction.UPDATE,
+        event=f"{event}.{'create' if creating else 'update'}",
+        person_id=pathway.person_id,
+        obj=item,
+    )
     return item
 
 
@@ -153,16 +189,30 @@ def plan_action_save(*, actor: Actor, action: PlanAction) -> PlanAction:
 
 
 @transaction.atomic
-def note_create(*, actor: Actor, person: Person, body: str, confidentiality: str, pathway: Pathway | None = None) -> Note:
+def note_create(
+    *, actor: Actor, person: Person, body: str, confidentiality: str, pathway: Pathway | None = None
+) -> Note:
     """A journal entry; its confidentiality decides who reads it (see notes_visible_to)."""
     if not perms.can_write_note(actor, person.pk):
         raise PermissionDenied
-    note = Note(person=person, pathway=pathway, author=actor.user, organisation_id=actor.organisation_id,
-                confidentiality=confidentiality, body=body)
+    note = Note(
+        person=person,
+        pathway=pathway,
+        author=actor.user,
+        organisation_id=actor.org_id,
+        confidentiality=confidentiality,
+        body=body,
+    )
     note.full_clean()
     note.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, event="note.create", person_id=person.pk, obj=note,
-                 details={"confidentiality": confidentiality})
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        event="note.create",
+        person_id=person.pk,
+        obj=note,
+        details={"confidentiality": confidentiality},
+    )
     return note
 
 
@@ -172,21 +222,23 @@ def appointment_save(*, actor: Actor, appointment: Appointment, expected_version
     if creating:
         if not perms.can_plan_appointment(actor, appointment.person_id):
             raise PermissionDenied
-        appointment.organisation_id = actor.organisation_id
+        appointment.organisation_id = actor.org_id
     elif not perms.can_edit_appointment(actor, appointment):
         raise PermissionDenied
-    if not Membership.objects.active().filter(
-        user_id=appointment.with_user_id, organisation_id=actor.organisation_id
-    ).exists():
+    if not Membership.objects.active().filter(user_id=appointment.with_user_id, organisation_id=actor.org_id).exists():
         raise ValidationError({"with_user": _("Choisissez un professionnel de votre organisation.")})
     appointment.full_clean()
     if creating:
         appointment.save()
     else:
         save_versioned(appointment, expected_version=expected_version or appointment.version)
-    audit_record(actor=actor, action=AuditAction.CREATE if creating else AuditAction.UPDATE,
-                 event=f"appointment.{'create' if creating else 'update'}", person_id=appointment.person_id,
-                 obj=appointment)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE if creating else AuditAction.UPDATE,
+        event=f"appointment.{'create' if creating else 'update'}",
+        person_id=appointment.person_id,
+        obj=appointment,
+    )
     return appointment
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from simple_history.models import HistoricalRecords
 
 from ancrage.core.enums import AssessmentKind, CEFRLevel, DatePrecision, Sex
@@ -30,8 +31,32 @@ def nationality_choices() -> list[tuple[str, str]]:
 
 # ISO 639-3 codes of the languages most spoken by the persons accompanied, shown first in forms.
 COMMON_LANGUAGES = [
-    "fra", "ara", "prs", "pus", "fas", "tir", "amh", "som", "ful", "sus", "bam", "lin", "ukr",
-    "rus", "tur", "kmr", "ckb", "eng", "urd", "ben", "sqi", "kat", "hye", "tam", "swa", "mnk",
+    "fra",
+    "ara",
+    "prs",
+    "pus",
+    "fas",
+    "tir",
+    "amh",
+    "som",
+    "ful",
+    "sus",
+    "bam",
+    "lin",
+    "ukr",
+    "rus",
+    "tur",
+    "kmr",
+    "ckb",
+    "eng",
+    "urd",
+    "ben",
+    "sqi",
+    "kat",
+    "hye",
+    "tam",
+    "swa",
+    "mnk",
 ]
 
 
@@ -97,7 +122,9 @@ class Person(VersionedModel):
     sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
     birth_date_precision = models.CharField(
-        _("précision de la date de naissance"), max_length=5, choices=DatePrecision.choices,
+        _("précision de la date de naissance"),
+        max_length=5,
+        choices=DatePrecision.choices,
         default=DatePrecision.EXACT,
     )
     birth_country = models.CharField(_("pays de naissance"), max_length=3, blank=True)
@@ -106,13 +133,21 @@ class Person(VersionedModel):
     email = models.EmailField(_("adresse électronique"), blank=True)
     address = models.CharField(_("adresse"), max_length=255, blank=True)
     commune = models.ForeignKey(
-        Commune, verbose_name=_("commune de résidence"), on_delete=models.PROTECT, null=True, blank=True,
+        Commune,
+        verbose_name=_("commune de résidence"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="persons",
     )
     interpreting_needed = models.BooleanField(_("besoin d'interprétariat"), default=False)
     interpreting_language = models.CharField(_("langue d'interprétariat"), max_length=3, blank=True)
     household = models.ForeignKey(
-        Household, verbose_name=_("foyer"), on_delete=models.SET_NULL, null=True, blank=True,
+        Household,
+        verbose_name=_("foyer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="persons",
     )
     created_by_organisation = models.ForeignKey(
@@ -182,7 +217,9 @@ class Identity(TimestampedModel):
     last_name = models.CharField(_("nom"), max_length=150)
     first_names = models.CharField(_("prénoms"), max_length=200, blank=True)
     script = models.CharField(_("écriture"), max_length=4, choices=Script.choices, default=Script.LATIN)
-    source = models.CharField(_("source"), max_length=10, choices=IdentitySource.choices, default=IdentitySource.DECLARED)
+    source = models.CharField(
+        _("source"), max_length=10, choices=IdentitySource.choices, default=IdentitySource.DECLARED
+    )
     is_reference = models.BooleanField(_("identité de référence"), default=False)
 
     history = HistoricalRecords()
@@ -226,7 +263,9 @@ class PersonLanguage(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="languages")
     code = models.CharField(_("langue (ISO 639-3)"), max_length=3)
-    proficiency = models.CharField(_("maîtrise"), max_length=10, choices=Proficiency.choices, default=Proficiency.FLUENT)
+    proficiency = models.CharField(
+        _("maîtrise"), max_length=10, choices=Proficiency.choices, default=Proficiency.FLUENT
+    )
 
     class Meta:
         verbose_name = _("langue parlée")
@@ -251,7 +290,9 @@ class FrenchAssessment(TimestampedModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="french_assessments")
     assessed_on = models.DateField(_("date"))
     level = models.CharField(_("niveau (CECRL)"), max_length=2, choices=CEFRLevel.choices)
-    skill = models.CharField(_("compétence"), max_length=12, choices=LanguageSkill.choices, default=LanguageSkill.GLOBAL)
+    skill = models.CharField(
+        _("compétence"), max_length=12, choices=LanguageSkill.choices, default=LanguageSkill.GLOBAL
+    )
     kind = models.CharField(_("type d'évaluation"), max_length=10, choices=AssessmentKind.choices)
     test_name = models.CharField(_("test ou certification"), max_length=100, blank=True)
 
@@ -280,7 +321,11 @@ class HouseholdMember(TimestampedModel):
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     person = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("dossier de la personne"),
     )
     first_names = models.CharField(_("prénoms"), max_length=200)
@@ -368,7 +413,8 @@ class Protection(TimestampedModel):
         ordering = ["-decision_date", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(notification_date__isnull=True) | Q(decision_date__isnull=True)
+                condition=Q(notification_date__isnull=True)
+                | Q(decision_date__isnull=True)
                 | Q(notification_date__gte=models.F("decision_date")),
                 name="protection_notified_after_decision",
             ),
@@ -419,7 +465,9 @@ class ResidenceDocument(TimestampedModel):
 
     def clean(self) -> None:
         if self.issue_date and self.expiry_date and self.expiry_date <= self.issue_date:
-            raise ValidationError({"expiry_date": _("La date d'expiration doit être postérieure à la date de délivrance.")})
+            raise ValidationError(
+                {"expiry_date": _("La date d'expiration doit être postérieure à la date de délivrance.")}
+            )
 
 
 class SituationDomain(models.TextChoices):
@@ -429,7 +477,7 @@ class SituationDomain(models.TextChoices):
     LANGUAGE = "language", _("Apprentissage du français")
 
 
-SITUATION_STATUSES: dict[str, list[tuple[str, str]]] = {
+SITUATION_STATUSES: dict[str, list[tuple[str, StrOrPromise]]] = {
     SituationDomain.HOUSING: [
         ("cada", _("CADA")),
         ("huda", _("HUDA")),
@@ -485,7 +533,9 @@ class Situation(TimestampedModel):
     start_date = models.DateField(_("depuis le"))
     end_date = models.DateField(_("jusqu'au"), null=True, blank=True)
     details = models.CharField(_("précisions"), max_length=255, blank=True)
-    commune = models.ForeignKey(Commune, verbose_name=_("commune"), on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     history = HistoricalRecords()
 

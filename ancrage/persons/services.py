@@ -8,12 +8,11 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from ancrage.access import perms
+from ancrage.access.sections import Section
 from ancrage.audit.models import AuditAction
 from ancrage.audit.services import audit_record
 from ancrage.core.concurrency import save_versioned
 from ancrage.organisations.actor import Actor
-
-from ancrage.access.sections import Section
 
 from .models import Household, HouseholdMember, Identity, Person
 
@@ -27,7 +26,7 @@ def person_create(*, actor: Actor, identity: dict[str, Any], **fields: Any) -> P
     """A new record, created by a referent; the caller opens the pathway that grants access."""
     if not perms.can_create_person(actor):
         raise PermissionDenied
-    person = Person(created_by_organisation_id=actor.organisation_id, **fields)
+    person = Person(created_by_organisation_id=actor.org_id, **fields)
     person.full_clean(exclude=["created_by_organisation"])
     person.save()
     ident = Identity(person=person, is_reference=True, **identity)
@@ -52,7 +51,11 @@ def person_update(*, actor: Actor, person: Person, expected_version: int, data: 
     person.full_clean(exclude=["created_by_organisation"])
     save_versioned(person, expected_version=expected_version, update_fields=list(data))
     audit_record(
-        actor=actor, action=AuditAction.UPDATE, event="person.update", person_id=person.pk, obj=person,
+        actor=actor,
+        action=AuditAction.UPDATE,
+        event="person.update",
+        person_id=person.pk,
+        obj=person,
         details={"fields": changed},
     )
     return person
@@ -80,8 +83,11 @@ def record_item_save(*, actor: Actor, person: Person, item: models.Model, sectio
     if isinstance(item, Identity):
         _refresh_keys(person.pk)
     audit_record(
-        actor=actor, action=AuditAction.CREATE if creating else AuditAction.UPDATE,
-        event=f"{item._meta.model_name}.{'create' if creating else 'update'}", person_id=person.pk, obj=item,
+        actor=actor,
+        action=AuditAction.CREATE if creating else AuditAction.UPDATE,
+        event=f"{item._meta.model_name}.{'create' if creating else 'update'}",
+        person_id=person.pk,
+        obj=item,
     )
     return item
 
@@ -91,9 +97,14 @@ def record_item_delete(*, actor: Actor, person: Person, item: models.Model, sect
     if not (perms.can_edit_person(actor, person.pk) and perms.can_view_section(actor, person.pk, section)):
         raise PermissionDenied
     if isinstance(item, Identity) and item.is_reference:
-        raise ValidationError(_("L'identité de référence ne peut pas être supprimée : désignez d'abord une autre identité de référence."))
+        raise ValidationError(
+            _("L'identité de référence ne peut pas être supprimée : désignez d'abord une autre identité de référence.")
+        )
     audit_record(
-        actor=actor, action=AuditAction.DELETE, event=f"{item._meta.model_name}.delete", person_id=person.pk,
+        actor=actor,
+        action=AuditAction.DELETE,
+        event=f"{item._meta.model_name}.delete",
+        person_id=person.pk,
         obj=item,
     )
     item.delete()
@@ -113,14 +124,20 @@ def household_member_save(*, actor: Actor, person: Person, member: HouseholdMemb
     """Add or edit a member of the person's household, creating the household on first use."""
     if not (perms.can_edit_person(actor, person.pk) and perms.can_view_section(actor, person.pk, Section.FAMILY)):
         raise PermissionDenied
-    if person.household_id is None:
+    household = person.household
+    if household is None:
         household = Household.objects.create(label=person.display_name)
         Person.objects.filter(pk=person.pk).update(household=household)
         person.household = household
     creating = member.pk is None
-    member.household_id = person.household_id
+    member.household = household
     member.full_clean()
     member.save()
-    audit_record(actor=actor, action=AuditAction.CREATE if creating else AuditAction.UPDATE,
-                 event=f"household_member.{'create' if creating else 'update'}", person_id=person.pk, obj=member)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE if creating else AuditAction.UPDATE,
+        event=f"household_member.{'create' if creating else 'update'}",
+        person_id=person.pk,
+        obj=member,
+    )
     return member

@@ -1,13 +1,14 @@
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
 from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from ancrage.organisations.models import Role
+from ancrage.www.types import AncrageRequest
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AncrageRequest) -> HttpResponse:
     """Send each user where their work is."""
     actor = request.actor
     if actor.membership is None:
@@ -21,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
+def healthz(request: AncrageRequest) -> JsonResponse:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -30,17 +31,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # noqa: BLE001 - the point is to report any failure
         database = "error"
     status = 200 if database == "ok" else 503
-    return JsonResponse({"status": "ok" if status == 200 else "error", "database": database,
-                         "vendor": connection.vendor}, status=status)
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "error", "database": database, "vendor": connection.vendor}, status=status
+    )
 
 
-def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def error_403(request: AncrageRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "errors/403.html", status=403)
 
 
-def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def error_404(request: AncrageRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "errors/404.html", status=404)
 
 
-def error_500(request: HttpRequest) -> HttpResponse:
+def error_500(request: AncrageRequest) -> HttpResponse:
     return render(request, "errors/500.html", status=500)

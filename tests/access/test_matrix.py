@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from ancrage.access.services import consent_record
 from ancrage.audit.models import AuditEvent
 from ancrage.pathways.models import Objective, PlanAction
-from ancrage.persons.models import HouseholdMember, Household, Nationality, Person
+from ancrage.persons.models import Household, HouseholdMember, Nationality, Person
 
 from ..conftest import login
 from ..factories import AppointmentFactory, PathwayFactory, PersonFactory
@@ -23,27 +23,43 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def scope(cast):
-    pathway = PathwayFactory(operator=cast.agir, referent=cast.amina.user, person=PersonFactory(name=("KAROUI", "Salma")))
+    pathway = PathwayFactory(
+        operator=cast.agir, referent=cast.amina.user, person=PersonFactory(name=("KAROUI", "Salma"))
+    )
     person = pathway.person
     household = Household.objects.create(label="Foyer Karoui")
     Person.objects.filter(pk=person.pk).update(household=household)
     objective = Objective.objects.create(pathway=pathway, theme="housing", title="Accéder à un logement social")
-    consent = consent_record(actor=cast.amina.actor, person=person, sections=["language"],
-                             recipients=[cast.france_travail], purpose="Inscription", given_on=dt.date.today())
+    consent = consent_record(
+        actor=cast.amina.actor,
+        person=person,
+        sections=["language"],
+        recipients=[cast.france_travail],
+        purpose="Inscription",
+        given_on=dt.date.today(),
+    )
     return {
         "person": (person.pk,),
         "person_item_kind": (person.pk, "protection"),
         "identity": (person.pk, "identite", person.identities.get().pk),
         "nationality": (person.pk, "nationalite", Nationality.objects.create(person=person, code="TN").pk),
-        "appointment": (person.pk, AppointmentFactory(person=person, organisation=cast.agir,
-                                                      with_user=cast.amina.user).pk),
-        "household_member": (person.pk, HouseholdMember.objects.create(household=household, first_names="Lina",
-                                                                       relationship="child").pk),
+        "appointment": (
+            person.pk,
+            AppointmentFactory(person=person, organisation=cast.agir, with_user=cast.amina.user).pk,
+        ),
+        "household_member": (
+            person.pk,
+            HouseholdMember.objects.create(household=household, first_names="Lina", relationship="child").pk,
+        ),
         "consent": (person.pk, consent.pk),
         "pathway": (pathway.pk,),
         "pathway_domain": (pathway.pk, "housing"),
         "objective": (pathway.pk, objective.pk),
-        "plan_action": (pathway.pk, objective.pk, PlanAction.objects.create(objective=objective, title="Demande SNE").pk),
+        "plan_action": (
+            pathway.pk,
+            objective.pk,
+            PlanAction.objects.create(objective=objective, title="Demande SNE").pk,
+        ),
     }
 
 
@@ -99,7 +115,7 @@ def test_every_url_is_classified():
     """A new URL must say whether it serves person data; if it does, the matrix must cover it."""
     classified = set(matrix.PERSON_PAGES) | set(matrix.PERSON_ACTIONS) | set(matrix.LIST_PAGES) | matrix.NO_PERSON_DATA
     unclassified = []
-    for name, pattern in _walk(get_resolver()):
+    for name, _pattern in _walk(get_resolver()):
         if name not in classified and not name.startswith(matrix.NO_PERSON_DATA_PREFIXES):
             unclassified.append(name)
     assert not unclassified, f"URLs missing from tests/access/matrix.py: {unclassified}"

@@ -5,7 +5,7 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ancrage.api.services import api_token_issue, api_token_revoke
 from ancrage.organisations.actor import Actor
 from ancrage.organisations.models import ApiToken, Membership
+from ancrage.www.types import AncrageRequest
 
 
 class ApiTokenForm(forms.Form):
@@ -64,7 +65,7 @@ def _status(token: ApiToken, now: dt.datetime) -> tuple[str, str]:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AncrageRequest) -> HttpResponse:
     actor: Actor = request.actor  # type: ignore[attr-defined]  # set for signed-in users
     membership = actor.membership
     form = ApiTokenForm(request.POST or None)
@@ -102,7 +103,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AncrageRequest, pk: int) -> HttpResponse:
     actor: Actor = request.actor  # type: ignore[attr-defined]
     token = get_object_or_404(ApiToken.objects.select_related("membership"), pk=pk, membership__user=actor.user)
     if token.revoked_at is not None:

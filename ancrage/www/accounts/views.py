@@ -1,6 +1,7 @@
 from django.contrib import messages
-from django.contrib.auth import logout, views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -8,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from ancrage.organisations.actor import SESSION_KEY
 from ancrage.organisations.models import Membership
+from ancrage.www.types import AncrageRequest
 
 from .forms import ChooseOrganisationForm, LoginForm
 
@@ -25,16 +27,17 @@ class LoginView(auth_views.LoginView):
 
 
 @require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: AncrageRequest) -> HttpResponse:
     logout(request)
     messages.info(request, _("Vous êtes déconnecté."))
     return redirect("accounts:login")
 
 
-def choose_organisation(request: HttpRequest) -> HttpResponse:
-    memberships = list(Membership.objects.active().filter(user=request.user).select_related("organisation"))
-    form = ChooseOrganisationForm(request.POST or None, memberships=memberships,
-                                  initial={"membership": request.session.get(SESSION_KEY)})
+def choose_organisation(request: AncrageRequest) -> HttpResponse:
+    memberships = list(Membership.objects.active().filter(user=request.actor.user).select_related("organisation"))
+    form = ChooseOrganisationForm(
+        request.POST or None, memberships=memberships, initial={"membership": request.session.get(SESSION_KEY)}
+    )
     if request.method == "POST" and form.is_valid():
         request.session[SESSION_KEY] = form.cleaned_data["membership"]
         chosen = next(m for m in memberships if m.pk == form.cleaned_data["membership"])
@@ -43,10 +46,13 @@ def choose_organisation(request: HttpRequest) -> HttpResponse:
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = "home"
         return redirect(target)
-    return render(request, "accounts/choose_organisation.html",
-                  {"form": form, "memberships": memberships, "title": _("Choisir l'organisation")})
+    return render(
+        request,
+        "accounts/choose_organisation.html",
+        {"form": form, "memberships": memberships, "title": _("Choisir l'organisation")},
+    )
 
 
-def profile(request: HttpRequest) -> HttpResponse:
-    memberships = Membership.objects.active().filter(user=request.user).select_related("organisation")
+def profile(request: AncrageRequest) -> HttpResponse:
+    memberships = Membership.objects.active().filter(user=request.actor.user).select_related("organisation")
     return render(request, "accounts/profile.html", {"memberships": memberships, "title": _("Mon compte")})

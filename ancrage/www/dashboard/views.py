@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -12,9 +12,10 @@ from ancrage.audit.services import audit_record
 from ancrage.core.disclosure import Cell, suppress, suppress_table
 from ancrage.organisations.models import Role
 from ancrage.pathways.models import Pathway, PathwayStatus, Programme
+from ancrage.www.types import AncrageRequest
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AncrageRequest) -> HttpResponse:
     actor = request.actor
     if not perms.can_view_aggregates(actor):
         raise PermissionDenied
@@ -22,7 +23,7 @@ def index(request: HttpRequest) -> HttpResponse:
     scope = _("tout le territoire")
     if actor.role == Role.ORG_ADMIN:
         pathways = pathways.filter(operator_id=actor.organisation_id)
-        scope = actor.organisation.name
+        scope = actor.org.name
     counts = pathways.values("programme", "status").annotate(n=Count("person", distinct=True))
     table: dict[str, dict[str, int]] = {p: dict.fromkeys(PathwayStatus.values, 0) for p in Programme.values}
     for row in counts:
@@ -33,8 +34,17 @@ def index(request: HttpRequest) -> HttpResponse:
     persons = pathways.values("person").distinct().count()
     open_persons = pathways.open().values("person").distinct().count()
     audit_record(actor=actor, action=AuditAction.READ, event="dashboard.read", details={"scope": scope})
-    return render(request, "dashboard/index.html", {
-        "rows": rows, "statuses": [status_labels[s] for s in PathwayStatus.values], "scope": scope,
-        "persons": suppress(persons), "open_persons": suppress(open_persons), "nav": "dashboard",
-        "title": _("Tableau de bord"), "cell_type": Cell,
-    })
+    return render(
+        request,
+        "dashboard/index.html",
+        {
+            "rows": rows,
+            "statuses": [status_labels[s] for s in PathwayStatus.values],
+            "scope": scope,
+            "persons": suppress(persons),
+            "open_persons": suppress(open_persons),
+            "nav": "dashboard",
+            "title": _("Tableau de bord"),
+            "cell_type": Cell,
+        },
+    )

@@ -44,8 +44,9 @@ class TransitionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Commentaire (facultatif)"), max_length=500, required=False)
     exit_date = forms.DateField(label=_("Date de sortie"), required=False, widget=DateInput())
-    exit_reason = forms.ChoiceField(label=_("Motif de sortie"), required=False,
-                                    choices=[("", "—")] + ExitReason.choices)
+    exit_reason = forms.ChoiceField(
+        label=_("Motif de sortie"), required=False, choices=[("", "—"), *ExitReason.choices]
+    )
 
     def clean(self):
         cleaned = super().clean()

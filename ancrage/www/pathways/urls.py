@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/objectifs/ajouter/", views.objective_edit, name="objective_add"),
     path("<int:pk>/objectifs/<int:objective_pk>/modifier/", views.objective_edit, name="objective_edit"),
     path("<int:pk>/objectifs/<int:objective_pk>/actions/ajouter/", views.action_edit, name="action_add"),
-    path("<int:pk>/objectifs/<int:objective_pk>/actions/<int:action_pk>/modifier/", views.action_edit,
-         name="action_edit"),
+    path(
+        "<int:pk>/objectifs/<int:objective_pk>/actions/<int:action_pk>/modifier/", views.action_edit, name="action_edit"
+    ),
 ]

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,13 +32,14 @@ from ancrage.pathways.services import (
     plan_action_save,
 )
 from ancrage.persons.selectors import get_person_for_user
+from ancrage.www.types import AncrageRequest
 
 from ..forms import CONCURRENT_EDIT_HELP
 from ..utils import apply_validation_error
 from .forms import DiagnosticItemForm, ObjectiveForm, PathwayCreateForm, PathwayEditForm, PlanActionForm, TransitionForm
 
 
-def get_pathway_for_user(request: HttpRequest, pk: int, *, purpose: str = "") -> Pathway:
+def get_pathway_for_user(request: AncrageRequest, pk: int, *, purpose: str = "") -> Pathway:
     """The pathway if the actor sees its person's pathway section; 404 otherwise. Audited."""
     actor = request.actor
     pathway = Pathway.objects.select_related("person", "operator", "referent").filter(pk=pk).first()
@@ -48,56 +49,77 @@ def get_pathway_for_user(request: HttpRequest, pk: int, *, purpose: str = "") ->
     return pathway
 
 
-def pathway_create_view(request: HttpRequest, person_pk: int) -> HttpResponse:
+def pathway_create_view(request: AncrageRequest, person_pk: int) -> HttpResponse:
     actor = request.actor
     person = get_person_for_user(actor, person_pk, purpose="open pathway")
     if not perms.can_create_person(actor):
         raise PermissionDenied
-    form = PathwayCreateForm(request.POST or None, organisation=actor.organisation,
-                             initial={"referent": actor.user.pk})
+    form = PathwayCreateForm(request.POST or None, organisation=actor.org, initial={"referent": actor.user.pk})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            pathway = pathway_create(actor=actor, person=person, programme=data["programme"],
-                                     entry_date=data["entry_date"],
-                                     referent_id=data["referent"].pk if data["referent"] else None,
-                                     oriented_by=data["oriented_by"])
+            pathway = pathway_create(
+                actor=actor,
+                person=person,
+                programme=data["programme"],
+                entry_date=data["entry_date"],
+                referent_id=data["referent"].pk if data["referent"] else None,
+                oriented_by=data["oriented_by"],
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Parcours ouvert."))
             return redirect("pathways:detail", pk=pathway.pk)
-    return render(request, "pathways/create.html", {"form": form, "person": person, "nav": "persons",
-                                                    "title": _("Ouvrir un parcours")})
+    return render(
+        request,
+        "pathways/create.html",
+        {"form": form, "person": person, "nav": "persons", "title": _("Ouvrir un parcours")},
+    )
 
 
-def pathway_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def pathway_detail(request: AncrageRequest, pk: int) -> HttpResponse:
     pathway = get_pathway_for_user(request, pk)
     actor = request.actor
     items = {item.domain: item for item in pathway.diagnostic_items.all()}
     diagnostic = [(code, label, items.get(code)) for code, label in DiagnosticDomain.choices]
-    objectives = pathway.objectives.prefetch_related(Prefetch("actions", queryset=PlanAction.objects.order_by("due_date", "id")))
+    objectives = pathway.objectives.prefetch_related(
+        Prefetch("actions", queryset=PlanAction.objects.order_by("due_date", "id"))
+    )
     transitions = pathway.transitions.select_related("by")
     can_manage = perms.can_manage_pathway(actor, pathway)
     end_of_accompaniment = add_months(pathway.entry_date, 24)
-    return render(request, "pathways/detail.html", {
-        "pathway": pathway, "person": pathway.person, "diagnostic": diagnostic, "objectives": objectives,
-        "transitions": transitions, "can_manage": can_manage, "today": timezone.localdate(),
-        "end_of_accompaniment": end_of_accompaniment,
-        "transition_form": TransitionForm(initial={"version": pathway.version}),
-        "nav": "persons", "title": str(pathway),
-    })
+    return render(
+        request,
+        "pathways/detail.html",
+        {
+            "pathway": pathway,
+            "person": pathway.person,
+            "diagnostic": diagnostic,
+            "objectives": objectives,
+            "transitions": transitions,
+            "can_manage": can_manage,
+            "today": timezone.localdate(),
+            "end_of_accompaniment": end_of_accompaniment,
+            "transition_form": TransitionForm(initial={"version": pathway.version}),
+            "nav": "persons",
+            "title": str(pathway),
+        },
+    )
 
 
-def pathway_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def pathway_edit(request: AncrageRequest, pk: int) -> HttpResponse:
     pathway = get_pathway_for_user(request, pk, purpose="edit")
     actor = request.actor
     if not perms.can_manage_pathway(actor, pathway):
         raise PermissionDenied
     form = PathwayEditForm(request.POST or None, instance=pathway)
     if request.method == "POST" and form.is_valid():
-        data = {"referent_id": form.cleaned_data["referent"].pk if form.cleaned_data["referent"] else None,
-                "oriented_by": form.cleaned_data["oriented_by"], "entry_date": form.cleaned_data["entry_date"]}
+        data = {
+            "referent_id": form.cleaned_data["referent"].pk if form.cleaned_data["referent"] else None,
+            "oriented_by": form.cleaned_data["oriented_by"],
+            "entry_date": form.cleaned_data["entry_date"],
+        }
         try:
             pathway_update(actor=actor, pathway=pathway, expected_version=form.cleaned_data["version"], data=data)
         except ConcurrentEditError:
@@ -107,20 +129,35 @@ def pathway_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Parcours mis à jour."))
             return redirect("pathways:detail", pk=pk)
-    return render(request, "pathways/form.html", {"form": form, "pathway": pathway, "person": pathway.person,
-                                                  "nav": "persons", "title": _("Modifier le parcours")})
+    return render(
+        request,
+        "pathways/form.html",
+        {
+            "form": form,
+            "pathway": pathway,
+            "person": pathway.person,
+            "nav": "persons",
+            "title": _("Modifier le parcours"),
+        },
+    )
 
 
 @require_POST
-def pathway_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
+def pathway_transition_view(request: AncrageRequest, pk: int) -> HttpResponse:
     pathway = get_pathway_for_user(request, pk, purpose="transition")
     form = TransitionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            pathway_transition(actor=request.actor, pathway=pathway, name=data["name"],
-                               expected_version=data["version"], reason=data["reason"],
-                               exit_date=data["exit_date"], exit_reason=data["exit_reason"])
+            pathway_transition(
+                actor=request.actor,
+                pathway=pathway,
+                name=data["name"],
+                expected_version=data["version"],
+                reason=data["reason"],
+                exit_date=data["exit_date"],
+                exit_reason=data["exit_reason"],
+            )
         except ConcurrentEditError:
             messages.error(request, CONCURRENT_EDIT_HELP)
         except ValidationError as error:
@@ -132,7 +169,7 @@ def pathway_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("pathways:detail", pk=pk)
 
 
-def diagnostic_edit(request: HttpRequest, pk: int, domain: str) -> HttpResponse:
+def diagnostic_edit(request: AncrageRequest, pk: int, domain: str) -> HttpResponse:
     pathway = get_pathway_for_user(request, pk, purpose="diagnostic")
     if domain not in DiagnosticDomain.values:
         raise Http404
@@ -150,16 +187,27 @@ def diagnostic_edit(request: HttpRequest, pk: int, domain: str) -> HttpResponse:
         else:
             messages.success(request, _("Diagnostic enregistré."))
             return redirect("pathways:detail", pk=pk)
-    return render(request, "pathways/form.html", {"form": form, "pathway": pathway, "person": pathway.person,
-                                                  "heading": DiagnosticDomain(domain).label, "nav": "persons",
-                                                  "title": _("Diagnostic")})
+    return render(
+        request,
+        "pathways/form.html",
+        {
+            "form": form,
+            "pathway": pathway,
+            "person": pathway.person,
+            "heading": DiagnosticDomain(domain).label,
+            "nav": "persons",
+            "title": _("Diagnostic"),
+        },
+    )
 
 
-def objective_edit(request: HttpRequest, pk: int, objective_pk: int | None = None) -> HttpResponse:
+def objective_edit(request: AncrageRequest, pk: int, objective_pk: int | None = None) -> HttpResponse:
     pathway = get_pathway_for_user(request, pk, purpose="plan")
     if not perms.can_manage_pathway(request.actor, pathway):
         raise PermissionDenied
-    objective = get_object_or_404(Objective, pk=objective_pk, pathway=pathway) if objective_pk else Objective(pathway=pathway)
+    objective = (
+        get_object_or_404(Objective, pk=objective_pk, pathway=pathway) if objective_pk else Objective(pathway=pathway)
+    )
     form = ObjectiveForm(request.POST or None, instance=objective)
     if request.method == "POST" and form.is_valid():
         try:
@@ -169,17 +217,30 @@ def objective_edit(request: HttpRequest, pk: int, objective_pk: int | None = Non
         else:
             messages.success(request, _("Objectif enregistré."))
             return redirect("pathways:detail", pk=pk)
-    return render(request, "pathways/form.html", {"form": form, "pathway": pathway, "person": pathway.person,
-                                                  "heading": _("Objectif du plan"), "nav": "persons",
-                                                  "title": _("Objectif")})
+    return render(
+        request,
+        "pathways/form.html",
+        {
+            "form": form,
+            "pathway": pathway,
+            "person": pathway.person,
+            "heading": _("Objectif du plan"),
+            "nav": "persons",
+            "title": _("Objectif"),
+        },
+    )
 
 
-def action_edit(request: HttpRequest, pk: int, objective_pk: int, action_pk: int | None = None) -> HttpResponse:
+def action_edit(request: AncrageRequest, pk: int, objective_pk: int, action_pk: int | None = None) -> HttpResponse:
     pathway = get_pathway_for_user(request, pk, purpose="plan")
     if not perms.can_manage_pathway(request.actor, pathway):
         raise PermissionDenied
     objective = get_object_or_404(Objective, pk=objective_pk, pathway=pathway)
-    action = get_object_or_404(PlanAction, pk=action_pk, objective=objective) if action_pk else PlanAction(objective=objective)
+    action = (
+        get_object_or_404(PlanAction, pk=action_pk, objective=objective)
+        if action_pk
+        else PlanAction(objective=objective)
+    )
     form = PlanActionForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,12 +250,21 @@ def action_edit(request: HttpRequest, pk: int, objective_pk: int, action_pk: int
         else:
             messages.success(request, _("Action enregistrée."))
             return redirect("pathways:detail", pk=pk)
-    return render(request, "pathways/form.html", {"form": form, "pathway": pathway, "person": pathway.person,
-                                                  "heading": objective.title, "nav": "persons",
-                                                  "title": _("Action du plan")})
+    return render(
+        request,
+        "pathways/form.html",
+        {
+            "form": form,
+            "pathway": pathway,
+            "person": pathway.person,
+            "heading": objective.title,
+            "nav": "persons",
+            "title": _("Action du plan"),
+        },
+    )
 
 
-def agenda(request: HttpRequest) -> HttpResponse:
+def agenda(request: AncrageRequest) -> HttpResponse:
     """My appointments, upcoming first; persons I can no longer see are left out."""
     actor = request.actor
     if not actor.handles_cases:
@@ -202,14 +272,19 @@ def agenda(request: HttpRequest) -> HttpResponse:
     from ancrage.persons.models import Person
 
     visible = Person.objects.filter(perms.visible_persons_filter(actor)).values("pk")
-    appointments = (
-        Appointment.objects.filter(with_user=actor.user, organisation_id=actor.organisation_id, person__in=visible)
-        .select_related("person")
-    )
+    appointments = Appointment.objects.filter(
+        with_user=actor.user, organisation_id=actor.org_id, person__in=visible
+    ).select_related("person")
     show_past = request.GET.get("passes") == "1"
     now = timezone.now()
-    appointments = (appointments.filter(starts_at__lt=now).order_by("-starts_at") if show_past
-                    else appointments.filter(starts_at__gte=now).order_by("starts_at"))
+    appointments = (
+        appointments.filter(starts_at__lt=now).order_by("-starts_at")
+        if show_past
+        else appointments.filter(starts_at__gte=now).order_by("starts_at")
+    )
     page = paginate(request, appointments)
-    return render(request, "pathways/agenda.html", {"page": page, "show_past": show_past, "nav": "agenda",
-                                                    "title": _("Mes rendez-vous")})
+    return render(
+        request,
+        "pathways/agenda.html",
+        {"page": page, "show_past": show_past, "nav": "agenda", "title": _("Mes rendez-vous")},
+    )

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ancrage.access.models import Consent
 from ancrage.access.sections import Section
-from ancrage.core.enums import DatePrecision
 from ancrage.organisations.models import Membership, Organisation, Role
 from ancrage.pathways.models import Appointment, Confidentiality, Programme
 from ancrage.persons import models as pm
@@ -15,26 +14,45 @@ from ..forms import DateInput, DateTimeInput, VersionedFormMixin, date_widgets
 
 
 class PersonSearchForm(forms.Form):
-    q = forms.CharField(label=_("Nom ou prénom"), required=False, max_length=100,
-                        help_text=_("Toutes les graphies sont cherchées : Mohammed trouve aussi Muhammad et محمد."))
+    q = forms.CharField(
+        label=_("Nom ou prénom"),
+        required=False,
+        max_length=100,
+        help_text=_("Toutes les graphies sont cherchées : Mohammed trouve aussi Muhammad et محمد."),
+    )
     mine = forms.BooleanField(label=_("Seulement les personnes dont je suis référent"), required=False)
     programme = forms.ChoiceField(label=_("Programme"), required=False, choices=[("", _("Tous"))] + Programme.choices)
     status = forms.ChoiceField(label=_("Étape du parcours"), required=False)
-    commune = forms.ModelChoiceField(label=_("Commune"), required=False, queryset=Commune.objects.all(),
-                                     empty_label=_("Toutes"))
+    commune = forms.ModelChoiceField(
+        label=_("Commune"), required=False, queryset=Commune.objects.all(), empty_label=_("Toutes")
+    )
 
     def __init__(self, *args, **kwargs):
         from ancrage.pathways.models import PathwayStatus
 
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("Toutes")), ("open", _("En cours (non sortis)"))] + PathwayStatus.choices
+        self.fields["status"].choices = [
+            ("", _("Toutes")),
+            ("open", _("En cours (non sortis)")),
+        ] + PathwayStatus.choices
 
 
 class PersonFieldsForm(forms.ModelForm):
     class Meta:
         model = pm.Person
-        fields = ["sex", "birth_date", "birth_date_precision", "birth_country", "birth_place", "phone", "email",
-                  "address", "commune", "interpreting_needed", "interpreting_language"]
+        fields = [
+            "sex",
+            "birth_date",
+            "birth_date_precision",
+            "birth_country",
+            "birth_place",
+            "phone",
+            "email",
+            "address",
+            "commune",
+            "interpreting_needed",
+            "interpreting_language",
+        ]
         widgets = {"birth_date": DateInput()}
         help_texts = {
             "birth_date_precision": _("Si seule l'année est connue, saisissez le 1er janvier de cette année."),
@@ -43,7 +61,8 @@ class PersonFieldsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["birth_country"] = forms.ChoiceField(
-            label=_("Pays de naissance"), required=False,
+            label=_("Pays de naissance"),
+            required=False,
             choices=[("", "—")] + [c for c in pm.nationality_choices() if c[0] not in ("XXA", "XXX")],
         )
         self.fields["interpreting_language"] = forms.ChoiceField(
@@ -73,18 +92,37 @@ class PersonCreateForm(PersonFieldsForm):
 
     last_name = forms.CharField(label=_("Nom (en caractères latins)"), max_length=150)
     first_names = forms.CharField(label=_("Prénoms"), max_length=200, required=False)
-    identity_source = forms.ChoiceField(label=_("Source de l'identité"), choices=pm.IdentitySource.choices,
-                                        initial=pm.IdentitySource.DECLARED)
+    identity_source = forms.ChoiceField(
+        label=_("Source de l'identité"), choices=pm.IdentitySource.choices, initial=pm.IdentitySource.DECLARED
+    )
     nationality = forms.ChoiceField(label=_("Nationalité"), required=False)
     programme = forms.ChoiceField(label=_("Programme d'accompagnement"), choices=Programme.choices)
     entry_date = forms.DateField(label=_("Date d'entrée dans le parcours"), widget=DateInput())
     referent = forms.ModelChoiceField(label=_("Référent"), queryset=None, required=False)
-    oriented_by = forms.CharField(label=_("Orienté par"), max_length=150, required=False,
-                                  help_text=_("Par exemple : OFII, CADA de Rennes, CCAS."))
+    oriented_by = forms.CharField(
+        label=_("Orienté par"), max_length=150, required=False, help_text=_("Par exemple : OFII, CADA de Rennes, CCAS.")
+    )
 
-    field_order = ["last_name", "first_names", "identity_source", "sex", "birth_date", "birth_date_precision",
-                   "nationality", "birth_country", "commune", "phone", "email", "address", "interpreting_needed",
-                   "interpreting_language", "programme", "entry_date", "referent", "oriented_by"]
+    field_order = [
+        "last_name",
+        "first_names",
+        "identity_source",
+        "sex",
+        "birth_date",
+        "birth_date_precision",
+        "nationality",
+        "birth_country",
+        "commune",
+        "phone",
+        "email",
+        "address",
+        "interpreting_needed",
+        "interpreting_language",
+        "programme",
+        "entry_date",
+        "referent",
+        "oriented_by",
+    ]
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,12 +150,13 @@ def referents_of(organisation: Organisation):
 def members_of(organisation: Organisation):
     from ancrage.organisations.models import User
 
-    return User.objects.filter(
-        memberships__in=Membership.objects.active().filter(organisation=organisation)
-    ).order_by("last_name", "first_name")
+    return User.objects.filter(memberships__in=Membership.objects.active().filter(organisation=organisation)).order_by(
+        "last_name", "first_name"
+    )
 
 
 # --- items of the record's histories -------------------------------------------------------------
+
 
 class ItemKind:
     """A kind of item in the record (identity, protection...): its model, fields and section."""
@@ -141,7 +180,9 @@ class ItemKind:
                 for name, choices in kind.choice_fields.items():
                     field = self.fields[name]
                     self.fields[name] = forms.ChoiceField(
-                        label=field.label, required=field.required, choices=[("", "—")] + choices(),
+                        label=field.label,
+                        required=field.required,
+                        choices=[("", "—")] + choices(),
                         help_text=field.help_text,
                     )
                 if "commune" in self.fields:
@@ -161,26 +202,77 @@ def _situation_status_choices():
 ITEM_KINDS: dict[str, ItemKind] = {
     k.slug: k
     for k in [
-        ItemKind("identite", pm.Identity, ["last_name", "first_names", "script", "source", "is_reference"],
-                 Section.IDENTITY, _("Identité")),
-        ItemKind("nationalite", pm.Nationality, ["code"], Section.IDENTITY, _("Nationalité"),
-                 {"code": pm.nationality_choices}),
-        ItemKind("langue", pm.PersonLanguage, ["code", "proficiency"], Section.LANGUAGE, _("Langue parlée"),
-                 {"code": pm.language_choices}),
-        ItemKind("niveau-francais", pm.FrenchAssessment, ["assessed_on", "level", "skill", "kind", "test_name"],
-                 Section.LANGUAGE, _("Niveau de français")),
-        ItemKind("protection", pm.Protection,
-                 ["type", "deciding_body", "decision_date", "notification_date", "ofpra_number", "end_date"],
-                 Section.PROTECTION, _("Protection")),
-        ItemKind("titre", pm.ResidenceDocument, ["kind", "mention", "number", "issue_date", "expiry_date"],
-                 Section.PROTECTION, _("Titre de séjour")),
-        ItemKind("famille", pm.FamilyMemberAbroad,
-                 ["first_names", "last_name", "relationship", "birth_date", "country", "declared_to_ofpra",
-                  "visa_status", "visa_application_date", "consulate", "arrival_date"],
-                 Section.FAMILY, _("Membre de la famille à l'étranger"),
-                 {"country": pm.nationality_choices}),
-        ItemKind("situation", pm.Situation, ["domain", "status", "start_date", "end_date", "details", "commune"],
-                 Section.SITUATIONS, _("Situation"), {"status": _situation_status_choices}),
+        ItemKind(
+            "identite",
+            pm.Identity,
+            ["last_name", "first_names", "script", "source", "is_reference"],
+            Section.IDENTITY,
+            _("Identité"),
+        ),
+        ItemKind(
+            "nationalite",
+            pm.Nationality,
+            ["code"],
+            Section.IDENTITY,
+            _("Nationalité"),
+            {"code": pm.nationality_choices},
+        ),
+        ItemKind(
+            "langue",
+            pm.PersonLanguage,
+            ["code", "proficiency"],
+            Section.LANGUAGE,
+            _("Langue parlée"),
+            {"code": pm.language_choices},
+        ),
+        ItemKind(
+            "niveau-francais",
+            pm.FrenchAssessment,
+            ["assessed_on", "level", "skill", "kind", "test_name"],
+            Section.LANGUAGE,
+            _("Niveau de français"),
+        ),
+        ItemKind(
+            "protection",
+            pm.Protection,
+            ["type", "deciding_body", "decision_date", "notification_date", "ofpra_number", "end_date"],
+            Section.PROTECTION,
+            _("Protection"),
+        ),
+        ItemKind(
+            "titre",
+            pm.ResidenceDocument,
+            ["kind", "mention", "number", "issue_date", "expiry_date"],
+            Section.PROTECTION,
+            _("Titre de séjour"),
+        ),
+        ItemKind(
+            "famille",
+            pm.FamilyMemberAbroad,
+            [
+                "first_names",
+                "last_name",
+                "relationship",
+                "birth_date",
+                "country",
+                "declared_to_ofpra",
+                "visa_status",
+                "visa_application_date",
+                "consulate",
+                "arrival_date",
+            ],
+            Section.FAMILY,
+            _("Membre de la famille à l'étranger"),
+            {"country": pm.nationality_choices},
+        ),
+        ItemKind(
+            "situation",
+            pm.Situation,
+            ["domain", "status", "start_date", "end_date", "details", "commune"],
+            Section.SITUATIONS,
+            _("Situation"),
+            {"status": _situation_status_choices},
+        ),
     ]
 }
 
@@ -193,10 +285,18 @@ class HouseholdMemberForm(forms.ModelForm):
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000,
-                           help_text=_("Faits utiles au suivi. Jamais le récit d'asile, ni de contenu médical."))
-    confidentiality = forms.ChoiceField(label=_("Visibilité"), choices=Confidentiality.choices,
-                                        initial=Confidentiality.ORGANISATION, widget=forms.RadioSelect)
+    body = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        help_text=_("Faits utiles au suivi. Jamais le récit d'asile, ni de contenu médical."),
+    )
+    confidentiality = forms.ChoiceField(
+        label=_("Visibilité"),
+        choices=Confidentiality.choices,
+        initial=Confidentiality.ORGANISATION,
+        widget=forms.RadioSelect,
+    )
 
 
 class AppointmentForm(VersionedFormMixin, forms.ModelForm):
@@ -222,19 +322,27 @@ class AppointmentForm(VersionedFormMixin, forms.ModelForm):
 
 class ConsentForm(forms.Form):
     recipients = forms.ModelMultipleChoiceField(
-        label=_("Organisations destinataires"), queryset=Organisation.objects.none(),
+        label=_("Organisations destinataires"),
+        queryset=Organisation.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
     sections = forms.MultipleChoiceField(
-        label=_("Rubriques partagées"), widget=forms.CheckboxSelectMultiple,
+        label=_("Rubriques partagées"),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Partagez le strict nécessaire. L'identité est toujours partagée."),
     )
-    purpose = forms.CharField(label=_("Finalité du partage"), max_length=255,
-                              help_text=_("Par exemple : inscription à France Travail."))
+    purpose = forms.CharField(
+        label=_("Finalité du partage"), max_length=255, help_text=_("Par exemple : inscription à France Travail.")
+    )
     given_on = forms.DateField(label=_("Consentement recueilli le"), widget=DateInput())
-    method = forms.ChoiceField(label=_("Modalité"), choices=Consent.Method.choices, widget=forms.RadioSelect,
-                               initial=Consent.Method.WRITTEN)
-    confirm = forms.BooleanField(label=_("La personne a été informée de ce partage et y consent ; elle sait qu'elle peut le retirer à tout moment."))
+    method = forms.ChoiceField(
+        label=_("Modalité"), choices=Consent.Method.choices, widget=forms.RadioSelect, initial=Consent.Method.WRITTEN
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "La personne a été informée de ce partage et y consent ; elle sait qu'elle peut le retirer à tout moment."
+        )
+    )
 
     def __init__(self, *args, organisation: Organisation, can_share_health: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -242,7 +350,8 @@ class ConsentForm(forms.Form):
         self.fields["recipients"].widget = forms.SelectMultiple(attrs={"size": 8})
         self.fields["recipients"].help_text = _("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs.")
         self.fields["sections"].choices = [
-            (code, label) for code, label in Section.choices
+            (code, label)
+            for code, label in Section.choices
             if code != Section.IDENTITY and (code != Section.HEALTH or can_share_health)
         ]
         self.fields["given_on"].initial = timezone.localdate()

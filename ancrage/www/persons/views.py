@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from ancrage.pathways.services import appointment_save, note_create, pathway_cre
 from ancrage.persons import models as pm
 from ancrage.persons.selectors import get_person_for_user, persons_visible_to
 from ancrage.persons.services import person_create, person_update, record_item_delete, record_item_save
+from ancrage.www.types import AncrageRequest
 
 from ..forms import CONCURRENT_EDIT_HELP
 from ..utils import apply_validation_error
@@ -37,18 +38,20 @@ from .forms import (
 )
 
 
-def _require_cases(request: HttpRequest) -> None:
+def _require_cases(request: AncrageRequest) -> None:
     if not request.actor.handles_cases:
         raise Http404
 
 
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AncrageRequest) -> HttpResponse:
     """The caseload: persons my organisation accompanies or that were shared with it."""
     _require_cases(request)
     actor = request.actor
     form = PersonSearchForm(request.GET or None)
     persons = persons_visible_to(actor)
-    my_pathways = Pathway.objects.filter(person=OuterRef("pk"), operator_id=actor.organisation_id).order_by("-entry_date")
+    my_pathways = Pathway.objects.filter(person=OuterRef("pk"), operator_id=actor.organisation_id).order_by(
+        "-entry_date"
+    )
     persons = persons.annotate(
         my_pathway_id=Subquery(my_pathways.values("pk")[:1]),
         my_pathway_status=Subquery(my_pathways.values("status")[:1]),
@@ -78,20 +81,29 @@ def person_list(request: HttpRequest) -> HttpResponse:
     status_labels = dict(PathwayStatus.choices)
     for person in page:
         person.status_label = status_labels.get(person.my_pathway_status, "")
-    context = {"form": form, "page": page, "nav": "persons", "title": _("Personnes accompagnées"),
-               "filtered": bool(request.GET.get("q") or request.GET.get("mine") or request.GET.get("status")
-                                or request.GET.get("programme") or request.GET.get("commune"))}
+    context = {
+        "form": form,
+        "page": page,
+        "nav": "persons",
+        "title": _("Personnes accompagnées"),
+        "filtered": bool(
+            request.GET.get("q")
+            or request.GET.get("mine")
+            or request.GET.get("status")
+            or request.GET.get("programme")
+            or request.GET.get("commune")
+        ),
+    }
     template = "persons/list.html#results" if request.htmx else "persons/list.html"
     return render(request, template, context)
 
 
-def person_create_view(request: HttpRequest) -> HttpResponse:
+def person_create_view(request: AncrageRequest) -> HttpResponse:
     _require_cases(request)
     actor = request.actor
     if not perms.can_create_person(actor):
         raise PermissionDenied
-    form = PersonCreateForm(request.POST or None, organisation=actor.organisation,
-                            initial={"referent": actor.user.pk})
+    form = PersonCreateForm(request.POST or None, organisation=actor.org, initial={"referent": actor.user.pk})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -99,41 +111,53 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
                 person_fields = {name: data[name] for name in PersonEditForm.Meta.fields}
                 person = person_create(
                     actor=actor,
-                    identity={"last_name": data["last_name"], "first_names": data["first_names"],
-                              "source": data["identity_source"]},
+                    identity={
+                        "last_name": data["last_name"],
+                        "first_names": data["first_names"],
+                        "source": data["identity_source"],
+                    },
                     **person_fields,
                 )
                 if data["nationality"]:
                     pm.Nationality.objects.create(person=person, code=data["nationality"])
-                pathway_create(actor=actor, person=person, programme=data["programme"], entry_date=data["entry_date"],
-                               referent_id=data["referent"].pk if data["referent"] else None,
-                               oriented_by=data["oriented_by"])
+                pathway_create(
+                    actor=actor,
+                    person=person,
+                    programme=data["programme"],
+                    entry_date=data["entry_date"],
+                    referent_id=data["referent"].pk if data["referent"] else None,
+                    oriented_by=data["oriented_by"],
+                )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Le dossier de %(name)s est créé.") % {"name": person.display_name})
             return redirect("persons:detail", pk=person.pk)
-    return render(request, "persons/create.html", {"form": form, "nav": "persons",
-                                                   "title": _("Nouvelle personne")})
+    return render(request, "persons/create.html", {"form": form, "nav": "persons", "title": _("Nouvelle personne")})
 
 
-def _record_context(request: HttpRequest, person: pm.Person) -> dict:
+def _record_context(request: AncrageRequest, person: pm.Person) -> dict:
     actor = request.actor
     sections = perms.visible_sections(actor, person.pk)
-    context: dict = {"person": person, "sections": sections, "nav": "persons", "title": person.display_name,
-                     "can_edit": perms.can_edit_person(actor, person.pk),
-                     "can_share": perms.can_share_person(actor, person.pk),
-                     "can_export": perms.can_export_person(actor, person.pk),
-                     "can_history": perms.can_view_access_history(actor, person.pk),
-                     "can_write_note": perms.can_write_note(actor, person.pk),
-                     "can_plan": perms.can_plan_appointment(actor, person.pk),
-                     "item_kinds": ITEM_KINDS}
+    context: dict = {
+        "person": person,
+        "sections": sections,
+        "nav": "persons",
+        "title": person.display_name,
+        "can_edit": perms.can_edit_person(actor, person.pk),
+        "can_share": perms.can_share_person(actor, person.pk),
+        "can_export": perms.can_export_person(actor, person.pk),
+        "can_history": perms.can_view_access_history(actor, person.pk),
+        "can_write_note": perms.can_write_note(actor, person.pk),
+        "can_plan": perms.can_plan_appointment(actor, person.pk),
+        "item_kinds": ITEM_KINDS,
+    }
     section_labels = dict(Section.choices)
     context["shared_sections"] = [section_labels[s] for s in Section.values if s in sections]
     if Section.IDENTITY in sections:
         context["nationalities"] = list(person.nationalities.all())
     if Section.FAMILY in sections:
-        context["household_members"] = list(person.household.members.all()) if person.household_id else []
+        context["household_members"] = list(person.household.members.all()) if person.household is not None else []
         context["family_abroad"] = list(person.family_abroad.all())
     if Section.PROTECTION in sections:
         context["protections"] = list(person.protections.all())
@@ -147,7 +171,9 @@ def _record_context(request: HttpRequest, person: pm.Person) -> dict:
         situations: dict[str, list] = {}
         for situation in person.situations.select_related("commune"):
             situations.setdefault(situation.domain, []).append(situation)
-        context["situations"] = [(pm.SituationDomain(d).label, situations.get(d, [])) for d in pm.SituationDomain.values]
+        context["situations"] = [
+            (pm.SituationDomain(d).label, situations.get(d, [])) for d in pm.SituationDomain.values
+        ]
     if Section.JOURNAL in sections:
         context["notes"] = list(notes_visible_to(actor, person.pk)[:20])
         context["note_form"] = NoteForm()
@@ -160,13 +186,13 @@ def _record_context(request: HttpRequest, person: pm.Person) -> dict:
     return context
 
 
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AncrageRequest, pk: int) -> HttpResponse:
     _require_cases(request)
     person = get_person_for_user(request.actor, pk)
     return render(request, "persons/detail.html", _record_context(request, person))
 
 
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: AncrageRequest, pk: int) -> HttpResponse:
     _require_cases(request)
     actor = request.actor
     person = get_person_for_user(actor, pk, purpose="edit")
@@ -182,15 +208,19 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             conflict = error.current
             form.add_error(None, CONCURRENT_EDIT_HELP)
             # The next save is measured against the version now on screen.
-            form.data = form.data.copy()
-            form.data["version"] = str(conflict.version)
+            data = request.POST.copy()
+            data["version"] = str(conflict.version)
+            form.data = data
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Modifications enregistrées."))
             return redirect("persons:detail", pk=pk)
-    return render(request, "persons/edit.html", {"form": form, "person": person, "conflict": conflict,
-                                                 "nav": "persons", "title": _("Modifier le dossier")})
+    return render(
+        request,
+        "persons/edit.html",
+        {"form": form, "person": person, "conflict": conflict, "nav": "persons", "title": _("Modifier le dossier")},
+    )
 
 
 def _item_kind(kind: str):
@@ -200,7 +230,7 @@ def _item_kind(kind: str):
         raise Http404 from None
 
 
-def item_edit(request: HttpRequest, pk: int, kind: str, item_pk: int | None = None) -> HttpResponse:
+def item_edit(request: AncrageRequest, pk: int, kind: str, item_pk: int | None = None) -> HttpResponse:
     """Add or edit one item of the record's histories (identity, protection, document...)."""
     _require_cases(request)
     actor = request.actor
@@ -219,13 +249,15 @@ def item_edit(request: HttpRequest, pk: int, kind: str, item_pk: int | None = No
         else:
             messages.success(request, _("%(item)s enregistré(e).") % {"item": spec.label})
             return redirect(reverse("persons:detail", kwargs={"pk": pk}) + f"#{spec.section}")
-    return render(request, "persons/item_form.html", {"form": form, "person": person, "spec": spec,
-                                                      "editing": bool(item_pk), "nav": "persons",
-                                                      "title": spec.label})
+    return render(
+        request,
+        "persons/item_form.html",
+        {"form": form, "person": person, "spec": spec, "editing": bool(item_pk), "nav": "persons", "title": spec.label},
+    )
 
 
 @require_POST
-def item_delete(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
+def item_delete(request: AncrageRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
     _require_cases(request)
     actor = request.actor
     spec = _item_kind(kind)
@@ -240,7 +272,7 @@ def item_delete(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpR
     return redirect(reverse("persons:detail", kwargs={"pk": pk}) + f"#{spec.section}")
 
 
-def household_member_edit(request: HttpRequest, pk: int, item_pk: int | None = None) -> HttpResponse:
+def household_member_edit(request: AncrageRequest, pk: int, item_pk: int | None = None) -> HttpResponse:
     _require_cases(request)
     actor = request.actor
     person = get_person_for_user(actor, pk, purpose="edit household")
@@ -248,7 +280,8 @@ def household_member_edit(request: HttpRequest, pk: int, item_pk: int | None = N
         raise PermissionDenied
     instance = (
         get_object_or_404(pm.HouseholdMember, pk=item_pk, household_id=person.household_id)
-        if item_pk else pm.HouseholdMember()
+        if item_pk
+        else pm.HouseholdMember()
     )
     form = HouseholdMemberForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -261,13 +294,21 @@ def household_member_edit(request: HttpRequest, pk: int, item_pk: int | None = N
         else:
             messages.success(request, _("Membre du foyer enregistré."))
             return redirect(reverse("persons:detail", kwargs={"pk": pk}) + "#family")
-    return render(request, "persons/item_form.html", {
-        "form": form, "person": person, "spec": {"label": _("Membre du foyer"), "section": Section.FAMILY},
-        "editing": bool(item_pk), "nav": "persons", "title": _("Membre du foyer"),
-    })
+    return render(
+        request,
+        "persons/item_form.html",
+        {
+            "form": form,
+            "person": person,
+            "spec": {"label": _("Membre du foyer"), "section": Section.FAMILY},
+            "editing": bool(item_pk),
+            "nav": "persons",
+            "title": _("Membre du foyer"),
+        },
+    )
 
 
-def journal(request: HttpRequest, pk: int) -> HttpResponse:
+def journal(request: AncrageRequest, pk: int) -> HttpResponse:
     """The journal: notes I may read; writing one answers with the refreshed list (HTMX) or a redirect."""
     _require_cases(request)
     actor = request.actor
@@ -275,24 +316,33 @@ def journal(request: HttpRequest, pk: int) -> HttpResponse:
     if not perms.can_view_section(actor, pk, Section.JOURNAL):
         raise Http404
     form = NoteForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            note_create(actor=actor, person=person, body=form.cleaned_data["body"],
-                        confidentiality=form.cleaned_data["confidentiality"],
-                        pathway=Pathway.objects.open().filter(person=person, operator_id=actor.organisation_id).first())
-            messages.success(request, _("Note ajoutée au journal."))
-            if not request.htmx:
-                return redirect(reverse("persons:journal", kwargs={"pk": pk}))
-            form = NoteForm()
+    if request.method == "POST" and form.is_valid():
+        note_create(
+            actor=actor,
+            person=person,
+            body=form.cleaned_data["body"],
+            confidentiality=form.cleaned_data["confidentiality"],
+            pathway=Pathway.objects.open().filter(person=person, operator_id=actor.organisation_id).first(),
+        )
+        messages.success(request, _("Note ajoutée au journal."))
+        if not request.htmx:
+            return redirect(reverse("persons:journal", kwargs={"pk": pk}))
+        form = NoteForm()
     page = paginate(request, notes_visible_to(actor, pk))
-    context = {"person": person, "page": page, "note_form": form, "nav": "persons", "title": _("Journal"),
-               "can_write_note": perms.can_write_note(actor, pk)}
+    context = {
+        "person": person,
+        "page": page,
+        "note_form": form,
+        "nav": "persons",
+        "title": _("Journal"),
+        "can_write_note": perms.can_write_note(actor, pk),
+    }
     if request.htmx:
         return render(request, "persons/_journal_block.html", {**context, "notes": page.object_list})
     return render(request, "persons/journal.html", context)
 
 
-def appointment_edit(request: HttpRequest, pk: int, appointment_pk: int | None = None) -> HttpResponse:
+def appointment_edit(request: AncrageRequest, pk: int, appointment_pk: int | None = None) -> HttpResponse:
     _require_cases(request)
     actor = request.actor
     person = get_person_for_user(actor, pk, purpose="appointment")
@@ -303,13 +353,18 @@ def appointment_edit(request: HttpRequest, pk: int, appointment_pk: int | None =
     else:
         if not perms.can_plan_appointment(actor, pk):
             raise PermissionDenied
-        appointment = Appointment(person=person, with_user=actor.user, interpreter_needed=person.interpreting_needed,
-                                  location=actor.organisation.address if actor.organisation else "")
-    form = AppointmentForm(request.POST or None, instance=appointment, organisation=actor.organisation)
+        appointment = Appointment(
+            person=person,
+            with_user=actor.user,
+            interpreter_needed=person.interpreting_needed,
+            location=actor.organisation.address if actor.organisation else "",
+        )
+    form = AppointmentForm(request.POST or None, instance=appointment, organisation=actor.org)
     if request.method == "POST" and form.is_valid():
         try:
-            appointment_save(actor=actor, appointment=form.instance,
-                             expected_version=form.cleaned_data.get("version") or None)
+            appointment_save(
+                actor=actor, appointment=form.instance, expected_version=form.cleaned_data.get("version") or None
+            )
         except ConcurrentEditError:
             form.add_error(None, CONCURRENT_EDIT_HELP)
         except ValidationError as error:
@@ -317,54 +372,73 @@ def appointment_edit(request: HttpRequest, pk: int, appointment_pk: int | None =
         else:
             messages.success(request, _("Rendez-vous enregistré. Vous pouvez l'ajouter à votre agenda (.ics)."))
             return redirect(reverse("persons:detail", kwargs={"pk": pk}) + "#appointments")
-    return render(request, "persons/appointment_form.html", {"form": form, "person": person,
-                                                             "editing": bool(appointment_pk), "nav": "persons",
-                                                             "title": _("Rendez-vous")})
+    return render(
+        request,
+        "persons/appointment_form.html",
+        {"form": form, "person": person, "editing": bool(appointment_pk), "nav": "persons", "title": _("Rendez-vous")},
+    )
 
 
-def appointment_ics(request: HttpRequest, pk: int, appointment_pk: int) -> HttpResponse:
+def appointment_ics(request: AncrageRequest, pk: int, appointment_pk: int) -> HttpResponse:
     from ancrage.pathways.ics import appointment_to_ics
 
     _require_cases(request)
     actor = request.actor
     get_person_for_user(actor, pk, purpose="appointment ics", event="appointment.export.ics")
     appointment = get_object_or_404(appointments_visible_to(actor, pk).select_related("person"), pk=appointment_pk)
-    response = HttpResponse(appointment_to_ics([appointment], host=request.get_host()),
-                            content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        appointment_to_ics([appointment], host=request.get_host()), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="rendez-vous-{appointment.pk}.ics"'
     return response
 
 
-def sharing(request: HttpRequest, pk: int) -> HttpResponse:
+def sharing(request: AncrageRequest, pk: int) -> HttpResponse:
     """Consents and the organisations that see the record, and recording a new consent."""
     _require_cases(request)
     actor = request.actor
     person = get_person_for_user(actor, pk, purpose="sharing")
     if not perms.can_share_person(actor, pk):
         raise PermissionDenied
-    form = ConsentForm(request.POST or None, organisation=actor.organisation,
-                       can_share_health=actor.can_access_health)
+    form = ConsentForm(request.POST or None, organisation=actor.org, can_share_health=actor.can_access_health)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            consent_record(actor=actor, person=person, sections=data["sections"], recipients=list(data["recipients"]),
-                           purpose=data["purpose"], given_on=data["given_on"], method=data["method"])
+            consent_record(
+                actor=actor,
+                person=person,
+                sections=data["sections"],
+                recipients=list(data["recipients"]),
+                purpose=data["purpose"],
+                given_on=data["given_on"],
+                method=data["method"],
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Consentement enregistré : le partage est actif."))
             return redirect("persons:sharing", pk=pk)
     consents = Consent.objects.filter(person=person).prefetch_related("recipients").select_related("recorded_by")
-    grants = (AccessGrant.objects.active().filter(person=person).select_related("organisation")
-              .order_by("organisation__name"))
-    return render(request, "persons/sharing.html", {"person": person, "form": form, "consents": consents,
-                                                    "grants": grants, "nav": "persons",
-                                                    "title": _("Partage et consentements"),
-                                                    "section_labels": dict(Section.choices)})
+    grants = (
+        AccessGrant.objects.active().filter(person=person).select_related("organisation").order_by("organisation__name")
+    )
+    return render(
+        request,
+        "persons/sharing.html",
+        {
+            "person": person,
+            "form": form,
+            "consents": consents,
+            "grants": grants,
+            "nav": "persons",
+            "title": _("Partage et consentements"),
+            "section_labels": dict(Section.choices),
+        },
+    )
 
 
 @require_POST
-def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+def consent_withdraw_view(request: AncrageRequest, pk: int, consent_pk: int) -> HttpResponse:
     _require_cases(request)
     actor = request.actor
     person = get_person_for_user(actor, pk, purpose="withdraw consent")
@@ -378,7 +452,7 @@ def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> Htt
     return redirect("persons:sharing", pk=pk)
 
 
-def access_history(request: HttpRequest, pk: int) -> HttpResponse:
+def access_history(request: AncrageRequest, pk: int) -> HttpResponse:
     """Who read, changed or exported this record (organisation admins)."""
     from ancrage.audit.models import AuditEvent
 
@@ -389,11 +463,14 @@ def access_history(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(actor, pk, purpose="access history", event="person.access_history")
     events = AuditEvent.objects.filter(person_id=pk).select_related("user", "organisation")
     page = paginate(request, events, per_page=50)
-    return render(request, "persons/access_history.html", {"person": person, "page": page, "nav": "persons",
-                                                           "title": _("Historique des accès")})
+    return render(
+        request,
+        "persons/access_history.html",
+        {"person": person, "page": page, "nav": "persons", "title": _("Historique des accès")},
+    )
 
 
-def changes(request: HttpRequest, pk: int) -> HttpResponse:
+def changes(request: AncrageRequest, pk: int) -> HttpResponse:
     """Field history of the record's own fields (who changed what, when)."""
     _require_cases(request)
     actor = request.actor
@@ -404,15 +481,28 @@ def changes(request: HttpRequest, pk: int) -> HttpResponse:
     diffs = []
     for newer, older in zip(records, [*records[1:], None], strict=True):
         changed = newer.diff_against(older).changes if older is not None else []
-        diffs.append({"record": newer, "changes": [
-            {"field": pm.Person._meta.get_field(c.field).verbose_name, "old": c.old, "new": c.new}
-            for c in changed if c.field not in {"version", "updated_at"}
-        ]})
-    return render(request, "persons/changes.html", {"person": person, "diffs": diffs, "nav": "persons",
-                                                    "title": _("Historique des modifications")})
+        diffs.append(
+            {
+                "record": newer,
+                "changes": [
+                    {
+                        "field": getattr(pm.Person._meta.get_field(c.field), "verbose_name", c.field),
+                        "old": c.old,
+                        "new": c.new,
+                    }
+                    for c in changed
+                    if c.field not in {"version", "updated_at"}
+                ],
+            }
+        )
+    return render(
+        request,
+        "persons/changes.html",
+        {"person": person, "diffs": diffs, "nav": "persons", "title": _("Historique des modifications")},
+    )
 
 
-def export_json(request: HttpRequest, pk: int) -> HttpResponse:
+def export_json(request: AncrageRequest, pk: int) -> HttpResponse:
     from ancrage.persons.export import person_export_data, to_json
 
     _require_cases(request)
@@ -425,7 +515,7 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def export_pdf(request: AncrageRequest, pk: int) -> HttpResponse:
     from ancrage.persons.export import person_export_data, to_pdf
 
     _require_cases(request)
@@ -433,8 +523,9 @@ def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not perms.can_export_person(actor, pk):
         raise Http404
     person = get_person_for_user(actor, pk, purpose="access request export", event="person.export.pdf")
-    response = HttpResponse(to_pdf(person_export_data(actor, person), base_url=request.build_absolute_uri("/")),
-                            content_type="application/pdf")
+    response = HttpResponse(
+        to_pdf(person_export_data(actor, person), base_url=request.build_absolute_uri("/")),
+        content_type="application/pdf",
+    )
     response["Content-Disposition"] = f'attachment; filename="ancrage-personne-{pk}.pdf"'
     return response
-

@@ -19,12 +19,24 @@ pytestmark = pytest.mark.django_db
 
 def test_amina_creates_a_person_with_a_pathway(cast, as_persona):
     client = as_persona(cast.amina)
-    response = client.post(reverse("persons:create"), {
-        "last_name": "Ahmadzai", "first_names": "Gul", "identity_source": "declared", "sex": "F",
-        "birth_date": "1994-03-01", "birth_date_precision": "year", "nationality": "AF", "commune": "35238",
-        "programme": "agir", "entry_date": dt.date.today().isoformat(), "referent": cast.amina.user.pk,
-        "interpreting_needed": "on", "interpreting_language": "prs",
-    })
+    response = client.post(
+        reverse("persons:create"),
+        {
+            "last_name": "Ahmadzai",
+            "first_names": "Gul",
+            "identity_source": "declared",
+            "sex": "F",
+            "birth_date": "1994-03-01",
+            "birth_date_precision": "year",
+            "nationality": "AF",
+            "commune": "35238",
+            "programme": "agir",
+            "entry_date": dt.date.today().isoformat(),
+            "referent": cast.amina.user.pk,
+            "interpreting_needed": "on",
+            "interpreting_language": "prs",
+        },
+    )
     person = Person.objects.get()
     assert response.status_code == 302 and response.url == reverse("persons:detail", args=[person.pk])
     assert person.display_name == "AHMADZAI Gul"
@@ -41,10 +53,20 @@ def test_amina_creates_a_person_with_a_pathway(cast, as_persona):
 def test_create_person_with_bad_input_keeps_everything_and_explains(cast, as_persona):
     client = as_persona(cast.amina)
     future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
-    response = client.post(reverse("persons:create"), {
-        "last_name": "", "first_names": "Gul", "sex": "F", "birth_date": future, "programme": "agir",
-        "entry_date": future, "identity_source": "declared", "phone": "abc", "interpreting_needed": "on",
-    })
+    response = client.post(
+        reverse("persons:create"),
+        {
+            "last_name": "",
+            "first_names": "Gul",
+            "sex": "F",
+            "birth_date": future,
+            "programme": "agir",
+            "entry_date": future,
+            "identity_source": "declared",
+            "phone": "abc",
+            "interpreting_needed": "on",
+        },
+    )
     assert response.status_code == 200
     content = response.content.decode()
     assert "Ce champ est obligatoire." in content
@@ -96,8 +118,14 @@ def test_note_confidentiality_decides_who_reads(cast, as_persona, followed):
     NoteFactory(person=followed, author=amina, organisation=cast.agir, confidentiality="shared", body="Partagée")
     NoteFactory(person=followed, author=amina, organisation=cast.agir, confidentiality="organisation", body="Interne")
     NoteFactory(person=followed, author=amina, organisation=cast.agir, confidentiality="private", body="Perso Amina")
-    consent_record(actor=cast.amina.actor, person=followed, sections=["journal"], recipients=[cast.france_travail],
-                   purpose="Emploi", given_on=dt.date.today())
+    consent_record(
+        actor=cast.amina.actor,
+        person=followed,
+        sections=["journal"],
+        recipients=[cast.france_travail],
+        purpose="Emploi",
+        given_on=dt.date.today(),
+    )
     url = reverse("persons:journal", args=[followed.pk])
 
     seen = as_persona(cast.olivier).get(url).content.decode()
@@ -109,8 +137,11 @@ def test_note_confidentiality_decides_who_reads(cast, as_persona, followed):
 
 def test_amina_writes_a_note_through_htmx(cast, as_persona, followed):
     client = as_persona(cast.amina)
-    response = client.post(reverse("persons:journal", args=[followed.pk]),
-                           {"body": "Dossier CAF déposé.", "confidentiality": "shared"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("persons:journal", args=[followed.pk]),
+        {"body": "Dossier CAF déposé.", "confidentiality": "shared"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     assert "Dossier CAF déposé." in response.content.decode()
     assert "<html" not in response.content.decode()
@@ -121,11 +152,16 @@ def test_amina_writes_a_note_through_htmx(cast, as_persona, followed):
 def test_appointment_and_its_ics(cast, as_persona, followed):
     client = as_persona(cast.amina)
     start = (dt.datetime.now() + dt.timedelta(days=3)).replace(hour=10, minute=0, second=0, microsecond=0)
-    response = client.post(reverse("persons:appointment_create", args=[followed.pk]), {
-        "subject": "Premier entretien", "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": (start + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"), "location": "4 rue de Redon",
-        "with_user": cast.amina.user.pk,
-    })
+    response = client.post(
+        reverse("persons:appointment_create", args=[followed.pk]),
+        {
+            "subject": "Premier entretien",
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "location": "4 rue de Redon",
+            "with_user": cast.amina.user.pk,
+        },
+    )
     assert response.status_code == 302
     appointment = Appointment.objects.get()
     ics = client.get(reverse("persons:appointment_ics", args=[followed.pk, appointment.pk]))
@@ -137,10 +173,15 @@ def test_appointment_and_its_ics(cast, as_persona, followed):
 
 def test_appointment_ending_before_start_is_refused(cast, as_persona, followed):
     client = as_persona(cast.amina)
-    response = client.post(reverse("persons:appointment_create", args=[followed.pk]), {
-        "subject": "RDV", "starts_at": "2030-01-10T10:00", "ends_at": "2030-01-10T09:00",
-        "with_user": cast.amina.user.pk,
-    })
+    response = client.post(
+        reverse("persons:appointment_create", args=[followed.pk]),
+        {
+            "subject": "RDV",
+            "starts_at": "2030-01-10T10:00",
+            "ends_at": "2030-01-10T09:00",
+            "with_user": cast.amina.user.pk,
+        },
+    )
     assert response.status_code == 200
     assert "La fin du rendez-vous doit suivre son début." in response.content.decode()
     assert not Appointment.objects.exists()
@@ -149,8 +190,14 @@ def test_appointment_ending_before_start_is_refused(cast, as_persona, followed):
 def test_marc_sees_only_the_sections_shared_with_france_travail(cast, as_persona, followed):
     url = reverse("persons:detail", args=[followed.pk])
     assert as_persona(cast.marc).get(url).status_code == 404
-    consent = consent_record(actor=cast.amina.actor, person=followed, sections=["language"],
-                             recipients=[cast.france_travail], purpose="Inscription", given_on=dt.date.today())
+    consent = consent_record(
+        actor=cast.amina.actor,
+        person=followed,
+        sections=["language"],
+        recipients=[cast.france_travail],
+        purpose="Inscription",
+        given_on=dt.date.today(),
+    )
     content = as_persona(cast.marc).get(url).content.decode()
     assert "HAIDARI" in content and 'id="language"' in content
     assert 'id="protection"' not in content and 'id="journal"' not in content and 'id="pathway"' not in content
@@ -163,9 +210,15 @@ def test_marc_sees_only_the_sections_shared_with_france_travail(cast, as_persona
 
 
 def test_consent_needs_the_persons_agreement_and_a_recipient(cast, as_persona, followed):
-    response = as_persona(cast.amina).post(reverse("persons:sharing", args=[followed.pk]), {
-        "sections": ["language"], "purpose": "Emploi", "given_on": dt.date.today().isoformat(), "method": "written",
-    })
+    response = as_persona(cast.amina).post(
+        reverse("persons:sharing", args=[followed.pk]),
+        {
+            "sections": ["language"],
+            "purpose": "Emploi",
+            "given_on": dt.date.today().isoformat(),
+            "method": "written",
+        },
+    )
     assert response.status_code == 200
     assert not Consent.objects.exists()
     assert response.content.decode().count("Ce champ est obligatoire.") == 2  # recipients and confirmation
@@ -201,23 +254,40 @@ def test_access_history_is_for_organisation_admins(cast, as_persona, followed):
 
 def test_record_items_validate_dates(cast, as_persona, followed):
     client = as_persona(cast.amina)
-    response = client.post(reverse("persons:item_add", args=[followed.pk, "titre"]), {
-        "kind": "carte_resident", "issue_date": "2025-01-10", "expiry_date": "2024-01-10",
-    })
+    response = client.post(
+        reverse("persons:item_add", args=[followed.pk, "titre"]),
+        {
+            "kind": "carte_resident",
+            "issue_date": "2025-01-10",
+            "expiry_date": "2024-01-10",
+        },
+    )
     assert response.status_code == 200
     assert "La date d&#x27;expiration doit être postérieure à la date de délivrance." in response.content.decode()
-    response = client.post(reverse("persons:item_add", args=[followed.pk, "niveau-francais"]), {
-        "assessed_on": "2025-01-10", "level": "D4", "skill": "global", "kind": "tested",
-    })
+    response = client.post(
+        reverse("persons:item_add", args=[followed.pk, "niveau-francais"]),
+        {
+            "assessed_on": "2025-01-10",
+            "level": "D4",
+            "skill": "global",
+            "kind": "tested",
+        },
+    )
     assert "Sélectionnez un choix valide" in response.content.decode()
 
 
 def test_field_history_shows_who_changed_what(cast, as_persona, followed):
     client = as_persona(cast.amina)
-    client.post(reverse("persons:edit", args=[followed.pk]), {
-        "sex": "M", "birth_date": "1990-05-17", "birth_date_precision": "day", "version": followed.version,
-        "phone": "06 12 34 56 78",
-    })
+    client.post(
+        reverse("persons:edit", args=[followed.pk]),
+        {
+            "sex": "M",
+            "birth_date": "1990-05-17",
+            "birth_date_precision": "day",
+            "version": followed.version,
+            "phone": "06 12 34 56 78",
+        },
+    )
     content = client.get(reverse("persons:changes", args=[followed.pk])).content.decode()
     assert "06 12 34 56 78" in content
 
