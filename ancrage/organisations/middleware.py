@@ -8,7 +8,7 @@ from .actor import SESSION_KEY, Actor
 from .models import Membership
 
 # Pages a signed-in user may reach before choosing an organisation.
-_EXEMPT_PREFIXES = ("/comptes/", "/static/", "/healthz", "/api/", "/i18n/", "/admin/", "/plateforme/")
+_EXEMPT_PREFIXES = ("/comptes/", "/static/", "/healthz", "/api/", "/i18n/", "/admin/")
 
 
 class CurrentOrganisationMiddleware:

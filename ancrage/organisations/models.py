@@ -4,6 +4,7 @@ import secrets
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("utilisateur")
         verbose_name_plural = _("utilisateurs")
         ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_ci",
+                violation_error_message=_("Un compte existe déjà avec cette adresse électronique."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
@@ -85,14 +93,21 @@ class Organisation(TimestampedModel):
     short_name = models.CharField(_("sigle"), max_length=40, blank=True)
     kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
     siret = models.CharField(
-        _("SIRET"), max_length=14, blank=True, validators=[validate_siret],
+        _("SIRET"),
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
         help_text=_("14 chiffres, sans espace."),
     )
     email = models.EmailField(_("adresse électronique de contact"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     address = models.CharField(_("adresse"), max_length=255, blank=True)
     commune = models.ForeignKey(
-        Commune, verbose_name=_("commune du siège"), on_delete=models.PROTECT, null=True, blank=True,
+        Commune,
+        verbose_name=_("commune du siège"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     communes = models.ManyToManyField(
@@ -107,7 +122,12 @@ class Organisation(TimestampedModel):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["siret"], condition=~Q(siret=""), name="organisation_siret_unique"),
+            models.UniqueConstraint(
+                fields=["siret"],
+                condition=~Q(siret=""),
+                name="organisation_siret_unique",
+                violation_error_message=_("Une organisation avec ce SIRET existe déjà."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -137,7 +157,8 @@ class Membership(TimestampedModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
     can_access_health = models.BooleanField(
-        _("accès au volet santé"), default=False,
+        _("accès au volet santé"),
+        default=False,
         help_text=_("Couverture maladie et orientations en santé, jamais de contenu médical."),
     )
     is_active = models.BooleanField(_("active"), default=True)

@@ -3,4 +3,17 @@ from django.urls import path
 from . import views
 
 app_name = "platform"
-urlpatterns: list = []
+urlpatterns = [
+    path("organisations/", views.organisation_list, name="organisations"),
+    path("organisations/nouvelle/", views.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/modifier/", views.organisation_update, name="organisation_update"),
+    path("organisations/<int:pk>/membres/", views.organisation_members, name="organisation_members"),
+    path(
+        "organisations/<int:pk>/membres/<int:membership_pk>/modifier/",
+        views.membership_update,
+        name="membership_update",
+    ),
+    path("utilisateurs/", views.user_list, name="users"),
+    path("utilisateurs/nouveau/", views.user_create, name="user_create"),
+    path("utilisateurs/<int:pk>/statut/", views.user_set_active, name="user_set_active"),
+]
