@@ -31,7 +31,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "demo-ancrage")
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -55,7 +55,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     created_by_organisation = factory.SubFactory(OrganisationFactory)
 
     @factory.post_generation
-    def name(obj, create, extracted, **kwargs):  # noqa: N805
+    def name(obj, create, extracted, **kwargs):
         last, first = extracted or ("AHMADI", "Karim")
         Identity.objects.create(person=obj, last_name=last, first_names=first, is_reference=True)
         obj.refresh_search_keys()
@@ -77,12 +77,15 @@ class PathwayFactory(factory.django.DjangoModelFactory):
     entry_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
 
     @factory.post_generation
-    def grant(obj, create, extracted, **kwargs):  # noqa: N805
+    def grant(obj, create, extracted, **kwargs):
         if create:
             PathwayTransition.objects.create(pathway=obj, name="orient", from_status="", to_status=obj.status)
             AccessGrant.objects.create(
-                person=obj.person, organisation=obj.operator, sections=sorted(ALL_SECTIONS),
-                origin=GrantOrigin.PATHWAY, pathway=obj,
+                person=obj.person,
+                organisation=obj.operator,
+                sections=sorted(ALL_SECTIONS),
+                origin=GrantOrigin.PATHWAY,
+                pathway=obj,
             )
 
 

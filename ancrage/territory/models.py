@@ -21,9 +21,7 @@ class Territory(models.Model):
 
 
 class Commune(models.Model):
-    insee_code = models.CharField(
-        _("code INSEE"), max_length=5, primary_key=True, validators=[validate_insee_code]
-    )
+    insee_code = models.CharField(_("code INSEE"), max_length=5, primary_key=True, validators=[validate_insee_code])
     name = models.CharField(_("nom"), max_length=200)
     territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="communes")
     boundary = models.JSONField(_("contour (GeoJSON, WGS84)"), null=True, blank=True)
