@@ -164,6 +164,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# After a pathway ends, its organisation keeps the record for this long (CNIL référentiel
+# 2023-095: active base 2 years after the last contact), then the pathway grant expires.
+ACCESS_AFTER_EXIT_DAYS = int(os.environ.get("ACCESS_AFTER_EXIT_DAYS", "730"))
+
 # Pagination sizes used by list pages and the API.
 PAGE_SIZE = 25
 API_PAGE_SIZE = 50

@@ -18,7 +18,8 @@ _SUBSTITUTIONS = (
     ("sch", "s"),
     ("ph", "f"),
     ("kh", "h"),
-    ("gh", "g"),
+    ("gh", "h"),
+    ("g", "h"),
     ("dj", "j"),
     ("dh", "d"),
     ("th", "t"),
@@ -28,15 +29,18 @@ _SUBSTITUTIONS = (
     ("q", "k"),
     ("c", "k"),
     ("z", "s"),
-    ("w", "v"),
     ("y", "i"),
 )
-_VOWELS = re.compile(r"[aeiou]")
+# Semi-vowels are written as vowels in one transliteration and consonants in another
+# (یوسف "ywsf" / Yousef; Wahid / Vahid / Ouahid): the skeleton drops them like vowels.
+_VOWELS = re.compile(r"[aeiouvw]")
+# Letters Unidecode reads for another language: Persian kaf/gaf/yeh, Ukrainian he (Ганна = Hanna).
+_PRE_MAP = str.maketrans({"ک": "k", "گ": "g", "ی": "y", "Г": "H", "г": "h"})
 
 
 def fold(text: str) -> str:
     """ASCII, lower case, words separated by one space."""
-    return _NON_ALNUM.sub(" ", unidecode(text or "").lower()).strip()
+    return _NON_ALNUM.sub(" ", unidecode((text or "").translate(_PRE_MAP)).lower()).strip()
 
 
 def skeleton_word(word: str) -> str:

@@ -113,6 +113,12 @@ class Pathway(VersionedModel):
                 condition=Q(exit_date__isnull=True) | Q(exit_date__gte=models.F("entry_date")),
                 name="pathway_exit_after_entry",
             ),
+            models.UniqueConstraint(
+                fields=["person", "operator", "programme"],
+                condition=~Q(status="exited"),
+                name="pathway_one_open_per_programme_and_operator",
+                violation_error_message=_("Cette personne a déjà un parcours ouvert dans ce programme chez vous."),
+            ),
         ]
         indexes = [models.Index(fields=["operator", "status"]), models.Index(fields=["referent", "status"])]
 

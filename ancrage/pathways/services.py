@@ -1,8 +1,10 @@
 """Writes to pathways. Each function owns its transaction and its audit event."""
 
+import datetime as dt
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -142,6 +144,8 @@ def pathway_transition(
     PathwayTransition.objects.create(
         pathway=pathway, name=name, from_status=previous, to_status=target, by=actor.user, reason=reason[:500]
     )
+    if target == PathwayStatus.EXITED:
+        _expire_pathway_grants(pathway)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -151,6 +155,15 @@ def pathway_transition(
         details={"from": previous, "to": target},
     )
     return pathway
+
+
+def _expire_pathway_grants(pathway: Pathway) -> None:
+    """The operator keeps the record for the retention period after the exit, then loses it."""
+    assert pathway.exit_date is not None
+    exit_moment = timezone.make_aware(dt.datetime.combine(pathway.exit_date, dt.time(23, 59)))
+    AccessGrant.objects.filter(pathway=pathway, revoked_at__isnull=True).update(
+        expires_at=exit_moment + dt.timedelta(days=settings.ACCESS_AFTER_EXIT_DAYS)
+    )
 
 
 def _save_pathway_item(actor: Actor, pathway: Pathway, item, event: str):

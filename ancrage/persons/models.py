@@ -157,7 +157,7 @@ class Person(VersionedModel):
     search_folded = models.TextField(default="", editable=False)
     search_skeleton = models.TextField(default="", editable=False)
     # Denormalised display name of the reference identity.
-    display_name = models.CharField(max_length=300, default="", editable=False)
+    display_name = models.CharField(max_length=400, default="", editable=False)
 
     history = HistoricalRecords(excluded_fields=["search_folded", "search_skeleton", "display_name"])
     objects = PersonQuerySet.as_manager()

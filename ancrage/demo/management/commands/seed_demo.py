@@ -1,0 +1,42 @@
+"""``seed_demo``: the synthetic Rennes Métropole territory used by ``make run`` and ``make demo``."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ancrage.demo.generator import DemoGenerator
+from ancrage.persons.models import Person
+from ancrage.territory.models import Commune
+from ancrage.territory.services import territory_load
+
+
+class Command(BaseCommand):
+    help = "Crée un territoire de démonstration (Rennes Métropole) : organisations, comptes et personnes fictives."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--persons", type=int, default=5000, help="Nombre de personnes à créer (5000 par défaut).")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Ne rien faire si la base contient déjà des personnes."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=42, help="Graine du générateur : la même graine donne les mêmes personnes."
+        )
+
+    def handle(self, *args, persons: int, if_empty: bool, seed: int, **options) -> None:
+        if not settings.DEMO_MODE:
+            raise CommandError(
+                "Mode démonstration désactivé (DEMO_MODE=False) : aucune donnée fictive n'est créée sur cette instance."
+            )
+        if persons < 0:
+            raise CommandError("--persons doit être un nombre positif ou nul.")
+        if if_empty and Person.objects.exists():
+            self.stdout.write("La base contient déjà des personnes : données de démonstration non créées.")
+            return
+        if not Commune.objects.exists():
+            territory, count = territory_load()
+            self.stdout.write(f"Territoire chargé : {territory} ({count} communes).")
+        self.stdout.write(f"Création du territoire de démonstration : {persons} personnes (graine {seed})…")
+        summary = DemoGenerator(persons=persons, seed=seed, log=self.stdout.write).run()
+        self.stdout.write("Lignes créées :")
+        for label, count in sorted(summary["counts"].items()):
+            self.stdout.write(f"  {label:<38} {count:>10}")
+        self.stdout.write(self.style.SUCCESS(f"Terminé en {summary['elapsed']:.1f} s."))
