@@ -3,19 +3,22 @@
 Never a field for the asylum story or the grounds of protection: only types and dates.
 """
 
+import functools
+import gettext as gettext_module
 from functools import cached_property
 
 import pycountry
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 from simple_history.models import HistoricalRecords
 
 from ancrage.core.enums import AssessmentKind, CEFRLevel, DatePrecision, Sex
 from ancrage.core.models import TimestampedModel, VersionedModel
-from ancrage.core.text import search_keys
+from ancrage.core.text import fold, search_keys
 from ancrage.core.validators import validate_ofpra_number, validate_phone
 from ancrage.organisations.models import Organisation
 from ancrage.territory.models import Commune
@@ -24,9 +27,26 @@ STATELESS = "XXA"
 UNKNOWN_NATIONALITY = "XXX"
 
 
+@functools.lru_cache(maxsize=8)
+def _catalogue(domain: str, language: str) -> gettext_module.NullTranslations:
+    """pycountry's own translations of ISO names (French names for a French interface)."""
+    return gettext_module.translation(domain, pycountry.LOCALES_DIR, languages=[language], fallback=True)
+
+
+def _localised(domain: str, name: str) -> str:
+    return _catalogue(domain, get_language() or "fr").gettext(name)
+
+
+@functools.lru_cache(maxsize=8)
+def _nationality_choices(language: str) -> list[tuple[str, str]]:
+    countries = sorted(
+        ((c.alpha_2, _localised("iso3166-1", c.name)) for c in pycountry.countries), key=lambda item: fold(item[1])
+    )
+    return [(STATELESS, str(_("Apatride"))), (UNKNOWN_NATIONALITY, str(_("Indéterminée / inconnue"))), *countries]
+
+
 def nationality_choices() -> list[tuple[str, str]]:
-    countries = sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda item: item[1])
-    return [(STATELESS, "Apatride"), (UNKNOWN_NATIONALITY, "Indéterminée / inconnue"), *countries]
+    return _nationality_choices(get_language() or "fr")
 
 
 # ISO 639-3 codes of the languages most spoken by the persons accompanied, shown first in forms.
@@ -60,35 +80,44 @@ COMMON_LANGUAGES = [
 ]
 
 
-def language_choices() -> list[tuple[str, str]]:
-    common = []
-    for code in COMMON_LANGUAGES:
-        language = pycountry.languages.get(alpha_3=code)
-        if language is not None:
-            common.append((code, language.name))
-    rest = sorted(
+@functools.lru_cache(maxsize=8)
+def _language_choices(language: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    def label(lang) -> str:
+        return _localised("iso639-3", lang.name)
+
+    common = [
+        (code, label(pycountry.languages.get(alpha_3=code)))
+        for code in COMMON_LANGUAGES
+        if pycountry.languages.get(alpha_3=code) is not None
+    ]
+    # Other living languages with a two-letter code (~180): a usable list, unlike all 7,000 of ISO 639-3.
+    others = sorted(
         (
-            (lang.alpha_3, lang.name)
+            (lang.alpha_3, label(lang))
             for lang in pycountry.languages
-            if getattr(lang, "type", "") == "L" and lang.alpha_3 not in COMMON_LANGUAGES
+            if getattr(lang, "type", "") == "L" and hasattr(lang, "alpha_2") and lang.alpha_3 not in COMMON_LANGUAGES
         ),
-        key=lambda item: item[1],
+        key=lambda item: fold(item[1]),
     )
-    return common + rest
+    return [(str(_("Langues les plus parlées")), common), (str(_("Autres langues")), others)]
+
+
+def language_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    return _language_choices(get_language() or "fr")
 
 
 def language_name(code: str) -> str:
     language = pycountry.languages.get(alpha_3=code)
-    return language.name if language else code
+    return _localised("iso639-3", language.name) if language else code
 
 
 def country_name(code: str) -> str:
     if code == STATELESS:
-        return "Apatride"
+        return str(_("Apatride"))
     if code == UNKNOWN_NATIONALITY:
-        return "Indéterminée"
+        return str(_("Indéterminée"))
     country = pycountry.countries.get(alpha_2=code)
-    return country.name if country else code
+    return _localised("iso3166-1", country.name) if country else code
 
 
 class Household(TimestampedModel):

@@ -48,3 +48,17 @@ CONCURRENT_EDIT_HELP = _(
     "Quelqu'un d'autre a enregistré ce dossier pendant que vous l'éditiez. Vos saisies sont conservées : "
     "comparez avec la version à jour affichée, puis enregistrez à nouveau."
 )
+
+
+def dash_empty_choices(form: forms.BaseForm) -> None:
+    """Show empty choices as « — » everywhere, instead of Django's « --------- »."""
+    for field in form.fields.values():
+        if getattr(field, "empty_label", None) == "---------":
+            field.empty_label = "—"
+        choices = getattr(field, "choices", None)
+        if (
+            isinstance(field, forms.TypedChoiceField | forms.ChoiceField)
+            and choices
+            and choices[0] == ("", "---------")
+        ):
+            field.choices = [("", "—"), *choices[1:]]

@@ -10,7 +10,7 @@ from ancrage.pathways.models import Appointment, Confidentiality, Programme
 from ancrage.persons import models as pm
 from ancrage.territory.models import Commune
 
-from ..forms import DateInput, DateTimeInput, VersionedFormMixin, date_widgets
+from ..forms import DateInput, DateTimeInput, VersionedFormMixin, dash_empty_choices, date_widgets
 
 
 class PersonSearchForm(forms.Form):
@@ -69,6 +69,7 @@ class PersonFieldsForm(forms.ModelForm):
             label=_("Langue d'interprétariat"), required=False, choices=[("", "—")] + pm.language_choices()
         )
         self.fields["commune"].queryset = Commune.objects.all()
+        dash_empty_choices(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -187,6 +188,7 @@ class ItemKind:
                     )
                 if "commune" in self.fields:
                     self.fields["commune"].queryset = Commune.objects.all()
+                dash_empty_choices(self)
 
         ItemForm.__name__ = f"{kind.model.__name__}Form"
         return ItemForm

@@ -199,13 +199,14 @@ def person_edit(request: AncrageRequest, pk: int) -> HttpResponse:
     if not perms.can_edit_person(actor, pk):
         raise PermissionDenied
     form = PersonEditForm(request.POST or None, instance=pm.Person.objects.get(pk=pk))
-    conflict = None
+    conflict, differences = None, []
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in PersonEditForm.Meta.fields}
         try:
             person_update(actor=actor, person=person, expected_version=form.cleaned_data["version"], data=data)
         except ConcurrentEditError as error:
             conflict = error.current
+            differences = _differences(form, conflict)
             form.add_error(None, CONCURRENT_EDIT_HELP)
             # The next save is measured against the version now on screen.
             data = request.POST.copy()
@@ -216,11 +217,44 @@ def person_edit(request: AncrageRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Modifications enregistrées."))
             return redirect("persons:detail", pk=pk)
+    last_change = conflict.history.select_related("history_user").first() if conflict else None
     return render(
         request,
         "persons/edit.html",
-        {"form": form, "person": person, "conflict": conflict, "nav": "persons", "title": _("Modifier le dossier")},
+        {
+            "differences": differences,
+            "last_change": last_change,
+            "form": form,
+            "person": person,
+            "conflict": conflict,
+            "nav": "persons",
+            "title": _("Modifier le dossier"),
+        },
     )
+
+
+def _shown(form_field, value):
+    """A value as the user reads it: choice labels rather than codes."""
+    flat: dict = {}
+    for key, label in getattr(form_field, "choices", None) or []:
+        if isinstance(label, list | tuple):
+            flat.update(label)
+        else:
+            flat[key] = label
+    return flat.get(value, value) if isinstance(value, str) else value
+
+
+def _differences(form, stored: pm.Person) -> list[dict]:
+    """Fields where what the user typed differs from what a colleague saved meanwhile."""
+    rows = []
+    for name in PersonEditForm.Meta.fields:
+        mine, theirs = form.cleaned_data.get(name), getattr(stored, name)
+        if (mine or None) != (theirs or None):
+            form_field = form.fields[name]
+            rows.append(
+                {"label": form_field.label, "mine": _shown(form_field, mine), "theirs": _shown(form_field, theirs)}
+            )
+    return rows
 
 
 def _item_kind(kind: str):
@@ -316,6 +350,7 @@ def journal(request: AncrageRequest, pk: int) -> HttpResponse:
     if not perms.can_view_section(actor, pk, Section.JOURNAL):
         raise Http404
     form = NoteForm(request.POST or None)
+    saved = False
     if request.method == "POST" and form.is_valid():
         note_create(
             actor=actor,
@@ -324,10 +359,11 @@ def journal(request: AncrageRequest, pk: int) -> HttpResponse:
             confidentiality=form.cleaned_data["confidentiality"],
             pathway=Pathway.objects.open().filter(person=person, operator_id=actor.organisation_id).first(),
         )
-        messages.success(request, _("Note ajoutée au journal."))
         if not request.htmx:
+            messages.success(request, _("Note ajoutée au journal."))
             return redirect(reverse("persons:journal", kwargs={"pk": pk}))
         form = NoteForm()
+        saved = True
     page = paginate(request, notes_visible_to(actor, pk))
     context = {
         "person": person,
@@ -336,6 +372,7 @@ def journal(request: AncrageRequest, pk: int) -> HttpResponse:
         "nav": "persons",
         "title": _("Journal"),
         "can_write_note": perms.can_write_note(actor, pk),
+        "saved": saved,
     }
     if request.htmx:
         return render(request, "persons/_journal_block.html", {**context, "notes": page.object_list})

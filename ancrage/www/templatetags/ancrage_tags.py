@@ -37,3 +37,20 @@ def field_value(obj, name: str) -> str:
 @register.filter
 def get_item(mapping: dict, key):
     return mapping.get(key, key)
+
+
+@register.filter
+def describedby(field) -> str:
+    """The ids a field in error is described by: its help text (if any) and its messages."""
+    ids = [f"{field.auto_id}_helptext"] if field.help_text else []
+    return " ".join([*ids, f"{field.auto_id}-messages"])
+
+
+@register.filter
+def yesno_bool(value):
+    """Booleans as « oui » / « non », anything else unchanged (empty as a dash)."""
+    if value is True:
+        return _("oui")
+    if value is False:
+        return _("non")
+    return "—" if value in ("", None) else value

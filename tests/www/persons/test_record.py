@@ -107,7 +107,7 @@ def test_concurrent_edit_is_refused_and_nothing_is_lost(cast, as_persona, follow
     response = client.post(url, {**base, "phone": "07 99 99 99 99"})
     assert response.status_code == 200
     content = response.content.decode()
-    assert "pendant que vous l&#x27;éditiez" in content
+    assert "Un collègue a modifié ce dossier pendant que vous" in content
     assert "07 99 99 99 99" in content and "06 11 22 33 44" in content
     followed.refresh_from_db()
     assert followed.phone == "06 11 22 33 44"
@@ -221,7 +221,7 @@ def test_consent_needs_the_persons_agreement_and_a_recipient(cast, as_persona, f
     )
     assert response.status_code == 200
     assert not Consent.objects.exists()
-    assert response.content.decode().count("Ce champ est obligatoire.") == 2  # recipients and confirmation
+    assert response.content.decode().count('fr-message--error">Ce champ est obligatoire.') == 2
 
 
 @pytest.mark.parametrize("persona", ["claire", "yves", "sofia", "hugo", "marc"])
