@@ -1,5 +1,7 @@
 """The person's record: caseload, record page, edits, journal, appointments, sharing, exports."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -205,7 +207,7 @@ def person_edit(request: AncrageRequest, pk: int) -> HttpResponse:
         try:
             person_update(actor=actor, person=person, expected_version=form.cleaned_data["version"], data=data)
         except ConcurrentEditError as error:
-            conflict = error.current
+            conflict = cast(pm.Person, error.current)
             differences = _differences(form, conflict)
             form.add_error(None, CONCURRENT_EDIT_HELP)
             # The next save is measured against the version now on screen.
