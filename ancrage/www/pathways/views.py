@@ -169,72 +169,72 @@ def pathway_transition_view(request: AncrageRequest, pk: int) -> HttpResponse:
     return redirect("pathways:detail", pk=pk)
 
 
-def diagnostic_edit(request: AncrageRequest, pk: int, domain: str) -> HttpResponse:
-    pathway = get_pathway_for_user(request, pk, purpose="diagnostic")
-    if domain not in DiagnosticDomain.values:
-        raise Http404
+def _pathway_item_page(request, pathway, form, save, *, done: str, heading, title) -> HttpResponse:
+    """The shared flow of the diagnostic, objective and action forms: validate, save, or show errors."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.instance)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("pathways:detail", pk=pathway.pk)
+    context = {
+        "form": form,
+        "pathway": pathway,
+        "person": pathway.person,
+        "heading": heading,
+        "nav": "persons",
+        "title": title,
+    }
+    return render(request, "pathways/form.html", context)
+
+
+def _managed_pathway(request: AncrageRequest, pk: int, purpose: str) -> Pathway:
+    pathway = get_pathway_for_user(request, pk, purpose=purpose)
     if not perms.can_manage_pathway(request.actor, pathway):
         raise PermissionDenied
+    return pathway
+
+
+def diagnostic_edit(request: AncrageRequest, pk: int, domain: str) -> HttpResponse:
+    if domain not in DiagnosticDomain.values:
+        raise Http404
+    pathway = _managed_pathway(request, pk, "diagnostic")
     item = DiagnosticItem.objects.filter(pathway=pathway, domain=domain).first() or DiagnosticItem(
         pathway=pathway, domain=domain, assessed_on=timezone.localdate()
     )
     form = DiagnosticItemForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        try:
-            diagnostic_item_save(actor=request.actor, item=form.instance)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Diagnostic enregistré."))
-            return redirect("pathways:detail", pk=pk)
-    return render(
+    return _pathway_item_page(
         request,
-        "pathways/form.html",
-        {
-            "form": form,
-            "pathway": pathway,
-            "person": pathway.person,
-            "heading": DiagnosticDomain(domain).label,
-            "nav": "persons",
-            "title": _("Diagnostic"),
-        },
+        pathway,
+        form,
+        lambda item: diagnostic_item_save(actor=request.actor, item=item),
+        done=_("Diagnostic enregistré."),
+        heading=DiagnosticDomain(domain).label,
+        title=_("Diagnostic"),
     )
 
 
 def objective_edit(request: AncrageRequest, pk: int, objective_pk: int | None = None) -> HttpResponse:
-    pathway = get_pathway_for_user(request, pk, purpose="plan")
-    if not perms.can_manage_pathway(request.actor, pathway):
-        raise PermissionDenied
+    pathway = _managed_pathway(request, pk, "plan")
     objective = (
         get_object_or_404(Objective, pk=objective_pk, pathway=pathway) if objective_pk else Objective(pathway=pathway)
     )
     form = ObjectiveForm(request.POST or None, instance=objective)
-    if request.method == "POST" and form.is_valid():
-        try:
-            objective_save(actor=request.actor, objective=form.instance)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Objectif enregistré."))
-            return redirect("pathways:detail", pk=pk)
-    return render(
+    return _pathway_item_page(
         request,
-        "pathways/form.html",
-        {
-            "form": form,
-            "pathway": pathway,
-            "person": pathway.person,
-            "heading": _("Objectif du plan"),
-            "nav": "persons",
-            "title": _("Objectif"),
-        },
+        pathway,
+        form,
+        lambda item: objective_save(actor=request.actor, objective=item),
+        done=_("Objectif enregistré."),
+        heading=_("Objectif du plan"),
+        title=_("Objectif"),
     )
 
 
 def action_edit(request: AncrageRequest, pk: int, objective_pk: int, action_pk: int | None = None) -> HttpResponse:
-    pathway = get_pathway_for_user(request, pk, purpose="plan")
-    if not perms.can_manage_pathway(request.actor, pathway):
-        raise PermissionDenied
+    pathway = _managed_pathway(request, pk, "plan")
     objective = get_object_or_404(Objective, pk=objective_pk, pathway=pathway)
     action = (
         get_object_or_404(PlanAction, pk=action_pk, objective=objective)
@@ -242,25 +242,14 @@ def action_edit(request: AncrageRequest, pk: int, objective_pk: int, action_pk: 
         else PlanAction(objective=objective)
     )
     form = PlanActionForm(request.POST or None, instance=action)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan_action_save(actor=request.actor, action=form.instance)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Action enregistrée."))
-            return redirect("pathways:detail", pk=pk)
-    return render(
+    return _pathway_item_page(
         request,
-        "pathways/form.html",
-        {
-            "form": form,
-            "pathway": pathway,
-            "person": pathway.person,
-            "heading": objective.title,
-            "nav": "persons",
-            "title": _("Action du plan"),
-        },
+        pathway,
+        form,
+        lambda item: plan_action_save(actor=request.actor, action=item),
+        done=_("Action enregistrée."),
+        heading=objective.title,
+        title=_("Action du plan"),
     )
 
 
