@@ -132,3 +132,11 @@ def test_every_person_page_writes_an_audit_event(client, cast, scope, url_name):
     response = _client_for(client, cast, persona).get(reverse(url_name, args=scope[fills]))
     assert response.status_code == 200
     assert events.count() > before, f"{url_name} served person data without an audit event"
+
+
+@pytest.mark.parametrize("url_name", ["persons:list", "pathways:agenda"])
+def test_lists_of_persons_are_audited_with_the_ids_shown(client, cast, scope, url_name):
+    AppointmentFactory(person_id=scope["person"][0], organisation=cast.agir, with_user=cast.amina.user)
+    _client_for(client, cast, "amina").get(reverse(url_name))
+    event = AuditEvent.objects.filter(user=cast.amina.user, action="read", person__isnull=True).latest("id")
+    assert scope["person"][0] in event.details["ids"]

@@ -272,6 +272,7 @@ def agenda(request: AncrageRequest) -> HttpResponse:
         else appointments.filter(starts_at__gte=now).order_by("starts_at")
     )
     page = paginate(request, appointments)
+    audit_read(actor, event="appointment.list", person_id=None, details={"ids": [a.person_id for a in page]})
     return render(
         request,
         "pathways/agenda.html",

@@ -16,6 +16,7 @@ from ancrage.access import perms
 from ancrage.access.models import AccessGrant, Consent
 from ancrage.access.sections import Section
 from ancrage.access.services import consent_record, consent_withdraw
+from ancrage.audit.services import audit_read
 from ancrage.core.concurrency import ConcurrentEditError
 from ancrage.core.pagination import paginate
 from ancrage.pathways.models import Appointment, Pathway, PathwayStatus
@@ -80,6 +81,7 @@ def person_list(request: AncrageRequest) -> HttpResponse:
             persons = persons.filter(commune=data["commune"])
     persons = persons.order_by("display_name", "pk")
     page = paginate(request, persons)
+    audit_read(actor, event="person.list", person_id=None, details={"ids": [p.pk for p in page]})
     status_labels = dict(PathwayStatus.choices)
     for person in page:
         person.status_label = status_labels.get(person.my_pathway_status, "")
