@@ -18,7 +18,7 @@ import django
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ancrage.settings")
     django.setup()
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
@@ -58,6 +58,7 @@ def main() -> None:
     results = {}
     for label, url in pages.items():
         timings = []
+        reset_queries()  # each request resets the log: start the capture from an empty one
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         assert response.status_code == 200, (label, response.status_code)
