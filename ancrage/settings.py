@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "ancrage.persons",
     "ancrage.pathways",
     "ancrage.access",
+    "ancrage.directory",
+    "ancrage.referrals",
     "ancrage.demo",
     "ancrage.www",
 ]
@@ -167,6 +169,12 @@ LOGGING = {
 # After a pathway ends, its organisation keeps the record for this long (CNIL référentiel
 # 2023-095: active base 2 years after the last contact), then the pathway grant expires.
 ACCESS_AFTER_EXIT_DAYS = int(os.environ.get("ACCESS_AFTER_EXIT_DAYS", "730"))
+
+# Referrals: no answer after this many days -> expired; the recipient is reminded this many days before;
+# the recipient keeps the shared sections this many days after the referral closes.
+REFERRAL_EXPIRY_DAYS = int(os.environ.get("REFERRAL_EXPIRY_DAYS", "30"))
+REFERRAL_REMINDER_DAYS = int(os.environ.get("REFERRAL_REMINDER_DAYS", "10"))
+REFERRAL_ACCESS_AFTER_CLOSE_DAYS = int(os.environ.get("REFERRAL_ACCESS_AFTER_CLOSE_DAYS", "30"))
 
 # Pagination sizes used by list pages and the API.
 PAGE_SIZE = 25

@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, path
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
 
-from . import me, persons
+from . import directory, me, persons, referrals
 from .auth import SessionActorAuth, TokenAuth
 
 
@@ -52,6 +52,8 @@ api = AncrageAPI(
 
 api.add_router("", me.router)
 api.add_router("", persons.router)
+api.add_router("", directory.router)
+api.add_router("", referrals.router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -33,6 +33,7 @@ from ancrage.audit.services import audit_record
 from ancrage.core.enums import AssessmentKind, CEFRLevel, DatePrecision
 from ancrage.core.text import fold, search_keys
 from ancrage.core.validators import luhn_ok
+from ancrage.directory.demo import seed_directory
 from ancrage.organisations.models import Membership, Organisation, Role, User
 from ancrage.pathways.models import (
     Appointment,
@@ -74,6 +75,7 @@ from ancrage.persons.models import (
     SituationDomain,
     VisaStatus,
 )
+from ancrage.referrals.demo import seed_referrals
 from ancrage.territory.models import Commune
 
 from . import texts
@@ -405,6 +407,8 @@ class DemoGenerator:
                 gc.collect()
                 self.log(f"  {made:>7} / {self.n} personnes ({time.monotonic() - started:.0f} s)")
             self.counts.update(self.w.finish())
+            self.counts["directory.Service"] += seed_directory()["services"]
+            self.counts["referrals.Referral"] += seed_referrals()
             audit_record(
                 actor=None, action=AuditAction.CREATE, event="demo.seed", details={"persons": self.n, "seed": self.seed}
             )

@@ -44,7 +44,12 @@ PERSON_PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "pathways:objective_edit": ("objective", _row(200, 200, 404)),
     "pathways:action_add": ("objective", _row(200, 200, 404)),
     "pathways:action_edit": ("plan_action", _row(200, 200, 404)),
+    "referrals:detail": ("referral", _row(200, 200, 200)),
+    "referrals:create": ("person", _row(200, 200, 403)),
     "api:person_detail": ("person", {**_row(200, 200, 200), "anonymous": 401}),
+    "api:referral_detail": ("referral", {**_row(200, 200, 200), "anonymous": 401}),
+    # Services that can take the person: computed only from the sections the viewer sees.
+    "directory:for_person": ("person", _row(200, 200, 200)),
 }
 
 # POST-only endpoints that change person data: denial is proven with a POST.
@@ -52,6 +57,11 @@ PERSON_ACTIONS: dict[str, tuple[str, dict[str, int]]] = {
     "persons:item_delete": ("nationality", {**_row(302, 302, 403), "anonymous": 302}),
     "persons:consent_withdraw": ("consent", {**_row(302, 302, 403), "anonymous": 302}),
     "pathways:transition": ("pathway", {**_row(302, 302, 404), "anonymous": 302}),
+    # Amina's organisation sent the referral (sender side); Marc's received it (recipient side).
+    "referrals:transition": ("referral_cancel", {**_row(302, 302, 403), "anonymous": 302}),
+    # The API reads a JSON body (the test posts {"version": 1}, stale since the referral was sent):
+    # the sender's side gets 409, the recipient may not cancel (403), outsiders get 404.
+    "api:referral_transition": ("referral_cancel", {**_row(409, 409, 403), "anonymous": 401}),
 }
 
 # Lists: everybody who handles cases gets 200 (their own scope); coordinators and admins don't.
@@ -86,7 +96,37 @@ LIST_PAGES: dict[str, dict[str, int]] = {
         "sofia": 404,
         "anonymous": 302,
     },
+    "referrals:inbox": {
+        "amina": 200,
+        "olivier": 200,
+        "marc": 200,
+        "hugo": 200,
+        "claire": 404,
+        "yves": 404,
+        "sofia": 404,
+        "anonymous": 302,
+    },
+    "referrals:outbox": {
+        "amina": 200,
+        "olivier": 200,
+        "marc": 200,
+        "hugo": 200,
+        "claire": 404,
+        "yves": 404,
+        "sofia": 404,
+        "anonymous": 302,
+    },
     "api:person_list": {
+        "amina": 200,
+        "olivier": 200,
+        "marc": 200,
+        "hugo": 200,
+        "claire": 200,
+        "yves": 200,
+        "sofia": 200,
+        "anonymous": 401,
+    },
+    "api:referral_list": {
         "amina": 200,
         "olivier": 200,
         "marc": 200,
@@ -122,6 +162,13 @@ NO_PERSON_DATA = {
     "api:me",
     "api:api-root",
     "api:unknown",
+    # The service directory: structures and services of the territory, no person data.
+    "directory:list",
+    "directory:map",
+    "directory:service_detail",
+    "directory:service_create",
+    "directory:service_edit",
+    "api:service_list",
 }
 # Prefixes of URL names outside person data: Django admin (no person model registered), platform
 # administration of organisations and users, API token management.

@@ -30,6 +30,9 @@ def scope(cast):
     household = Household.objects.create(label="Foyer Karoui")
     Person.objects.filter(pk=person.pk).update(household=household)
     objective = Objective.objects.create(pathway=pathway, theme="housing", title="Accéder à un logement social")
+    from ancrage.directory.models import Service, Structure
+    from ancrage.referrals.services import referral_create, referral_transition
+
     consent = consent_record(
         actor=cast.amina.actor,
         person=person,
@@ -38,7 +41,20 @@ def scope(cast):
         purpose="Inscription",
         given_on=dt.date.today(),
     )
+    service = Service.objects.create(
+        structure=Structure.objects.create(name="France Travail Rennes", organisation=cast.france_travail),
+        name="Inscription",
+        description="Inscription et suivi des demandeurs d'emploi.",
+    )
+    referral = referral_create(
+        actor=cast.amina.actor, person=person, service=service, reason="Emploi", sections=["language"], consent=consent
+    )
+    referral = referral_transition(
+        actor=cast.amina.actor, referral=referral, name="send", expected_version=referral.version
+    )
     return {
+        "referral": (referral.pk,),
+        "referral_cancel": (referral.pk, "cancel"),
         "person": (person.pk,),
         "person_item_kind": (person.pk, "protection"),
         "identity": (person.pk, "identite", person.identities.get().pk),
@@ -87,8 +103,12 @@ def test_person_page_access(client, cast, scope, url_name, persona):
 def test_person_action_access(client, cast, scope, url_name, persona):
     fills, expected = matrix.PERSON_ACTIONS[url_name]
     args = scope[fills]
-    data = {"name": "hold_first_interview", "version": 1} if url_name == "pathways:transition" else {}
-    response = _client_for(client, cast, persona).post(reverse(url_name, args=args), data)
+    client = _client_for(client, cast, persona)
+    if url_name.startswith("api:"):
+        response = client.post(reverse(url_name, args=args), {"version": 1}, content_type="application/json")
+    else:
+        data = {"name": "hold_first_interview", "version": 1} if url_name == "pathways:transition" else {}
+        response = client.post(reverse(url_name, args=args), data)
     assert response.status_code == expected[persona], f"{persona} POST {url_name}"
     if expected[persona] == 302 and persona != "anonymous":
         assert "/comptes/connexion/" not in response.url

@@ -24,7 +24,14 @@ from ancrage.pathways.selectors import appointments_visible_to, notes_visible_to
 from ancrage.pathways.services import appointment_save, note_create, pathway_create
 from ancrage.persons import models as pm
 from ancrage.persons.selectors import get_person_for_user, persons_visible_to
-from ancrage.persons.services import person_create, person_update, record_item_delete, record_item_save
+from ancrage.persons.services import (
+    household_member_save,
+    person_create,
+    person_update,
+    record_item_delete,
+    record_item_save,
+)
+from ancrage.referrals.selectors import referrals_visible_to
 from ancrage.www.types import AncrageRequest
 
 from ..forms import CONCURRENT_EDIT_HELP
@@ -171,6 +178,12 @@ def _record_context(request: AncrageRequest, person: pm.Person) -> dict:
         context["assessments"] = list(person.french_assessments.all())
     if Section.PATHWAY in sections:
         context["pathways"] = list(person.pathways.select_related("operator", "referent"))
+        context["referrals"] = list(
+            referrals_visible_to(actor)
+            .filter(person=person)
+            .select_related("service__structure", "target_organisation", "sender_organisation")
+            .order_by("-created_at")[:20]
+        )
     if Section.SITUATIONS in sections:
         situations: dict[str, list] = {}
         for situation in person.situations.select_related("commune"):
@@ -323,8 +336,6 @@ def household_member_edit(request: AncrageRequest, pk: int, item_pk: int | None 
     )
     form = HouseholdMemberForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        from ancrage.persons.services import household_member_save
-
         try:
             household_member_save(actor=actor, person=person, member=form.instance)
         except ValidationError as error:

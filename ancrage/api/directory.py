@@ -1,0 +1,69 @@
+"""The service directory: ``GET /api/v1/services`` in the data·inclusion shape (schema v1)."""
+
+import math
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from ancrage.directory import perms
+from ancrage.directory.exchange import service_payload
+from ancrage.directory.selectors import services_search
+
+from .auth import actor_of
+from .schemas import ErrorOut
+
+router = Router(tags=["annuaire"])
+
+MAX_PAGE_SIZE = 100
+
+
+class ServicePage(Schema):
+    count: int = Field(description="Nombre total de services actifs correspondant aux filtres.")
+    page: int
+    page_size: int
+    pages: int
+    results: list[dict[str, Any]] = Field(
+        description="Services au format data·inclusion v1 (validés par data_inclusion.schema.v1.Service)."
+    )
+
+
+@router.get(
+    "/services",
+    url_name="service_list",
+    response={200: ServicePage, 401: ErrorOut, 403: ErrorOut, 422: Any},
+    summary="Services de l'annuaire",
+    description=(
+        "Les services actifs de l'annuaire du territoire, au format data·inclusion (schéma v1), paginés. "
+        "Filtres : thématique (code data·inclusion, ou catégorie entière), commune (code INSEE : services "
+        "situés dans la commune ou la desservant), recherche libre sans accents."
+    ),
+)
+def list_services(
+    request: HttpRequest,
+    thematique: str = Query("", description="Code de thématique data·inclusion, ou code de catégorie.", max_length=120),
+    commune: str = Query("", description="Code INSEE de la commune.", max_length=5),
+    q: str = Query("", description="Recherche libre (nom, description, structure).", max_length=200),
+    page: int = Query(1, ge=1, description="Numéro de page, à partir de 1."),
+    page_size: int = Query(settings.API_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Taille de page (100 au plus)."),
+) -> dict[str, Any]:
+    actor = actor_of(request)
+    if not perms.can_view_directory(actor):
+        raise PermissionDenied
+    services = services_search(q=q, thematique=thematique.strip(), commune_id=commune.strip()).order_by("name", "pk")
+    count = services.count()
+    offset = (page - 1) * page_size
+    rows = (
+        list(services.select_related("structure", "commune").prefetch_related("zone")[offset : offset + page_size])
+        if count > offset
+        else []
+    )
+    return {
+        "count": count,
+        "page": page,
+        "page_size": page_size,
+        "pages": math.ceil(count / page_size) if count else 0,
+        "results": [service_payload(service) for service in rows],
+    }

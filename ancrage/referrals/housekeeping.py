@@ -1,0 +1,78 @@
+"""Daily work on referrals: remind the recipient before expiry, expire those left unanswered."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ancrage.organisations.models import Membership, Role
+
+from .models import Referral, ReferralStatus
+from .services import ReferralConflict, referral_transition
+
+
+@dataclass
+class Report:
+    reminded: int = 0
+    expired: int = 0
+
+
+def _recipients(referral: Referral) -> list[str]:
+    emails: set[str] = set()
+    if referral.target_organisation_id is not None:
+        emails |= set(
+            Membership.objects.active()
+            .filter(
+                organisation_id=referral.target_organisation_id,
+                role__in=[Role.PARTNER_AGENT, Role.REFERENT, Role.ORG_ADMIN],
+            )
+            .values_list("user__email", flat=True)
+        )
+    if referral.service.contact_email:
+        emails.add(referral.service.contact_email)
+    return sorted(emails)
+
+
+def referrals_housekeeping(*, now: dt.datetime | None = None, base_url: str = "") -> Report:
+    """Idempotent: run it as often as you like (the worker runs it daily)."""
+    now = now or timezone.now()
+    report = Report()
+    reminder_due = now + dt.timedelta(days=settings.REFERRAL_REMINDER_DAYS)
+    to_remind = Referral.objects.filter(
+        status=ReferralStatus.SENT, reminded_at__isnull=True, expires_at__lte=reminder_due, expires_at__gt=now
+    ).select_related("service")
+    messages = []
+    for referral in to_remind:
+        with transaction.atomic():
+            if not Referral.objects.filter(pk=referral.pk, reminded_at__isnull=True).update(reminded_at=now):
+                continue
+        link = base_url + reverse("referrals:detail", args=[referral.pk])
+        # No personal data in the e-mail: the recipient signs in to read the referral.
+        body = _(
+            "Une orientation vers « %(service)s » attend votre réponse. Sans réponse, elle expirera le "
+            "%(date)s.\n\nRépondre : %(link)s"
+        ) % {
+            "service": referral.service.name,
+            "date": timezone.localtime(referral.expires_at).strftime("%d/%m/%Y"),
+            "link": link,
+        }
+        recipients = _recipients(referral)
+        if recipients:
+            messages.append(
+                (_("Ancrage — une orientation attend votre réponse"), body, settings.DEFAULT_FROM_EMAIL, recipients)
+            )
+        report.reminded += 1
+    if messages:
+        send_mass_mail(messages, fail_silently=False)
+    for referral in Referral.objects.filter(status=ReferralStatus.SENT, expires_at__lte=now):
+        try:
+            referral_transition(actor=None, referral=referral, name="expire", expected_version=referral.version)
+        except ReferralConflict:
+            continue  # answered meanwhile
+        report.expired += 1
+    return report

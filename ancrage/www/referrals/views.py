@@ -1,0 +1,184 @@
+"""Referrals: the partner's inbox, the référent's outbox, creating, answering and following one."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ancrage.access import perms
+from ancrage.access.sections import Section
+from ancrage.audit.services import audit_read
+from ancrage.core.pagination import paginate
+from ancrage.persons.selectors import get_person_for_user
+from ancrage.referrals.models import CLOSED_STATUSES, TRANSITIONS, ReferralStatus, Side
+from ancrage.referrals.selectors import get_referral_for_user, referrals_visible_to
+from ancrage.referrals.services import ReferralConflict, referral_create, referral_transition, side_of
+from ancrage.www.types import AncrageRequest
+
+from ..utils import apply_validation_error
+from .forms import CommentForm, ReferralForm, RefuseForm
+
+INBOX_TABS = {
+    "a-traiter": (_("À traiter"), [ReferralStatus.SENT]),
+    "en-cours": (_("En cours"), [ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS]),
+    "cloturees": (_("Clôturées"), list(CLOSED_STATUSES)),
+}
+
+
+def _require_cases(request: AncrageRequest) -> None:
+    if not request.actor.handles_cases:
+        raise Http404
+
+
+def inbox(request: AncrageRequest) -> HttpResponse:
+    """Referrals addressed to my organisation, by tab."""
+    _require_cases(request)
+    actor = request.actor
+    tab = request.GET.get("onglet", "a-traiter")
+    if tab not in INBOX_TABS:
+        tab = "a-traiter"
+    received = referrals_visible_to(actor).received_by(actor.org_id)
+    counts = {key: received.filter(status__in=statuses).count() for key, (_label, statuses) in INBOX_TABS.items()}
+    referrals = (
+        received.filter(status__in=INBOX_TABS[tab][1])
+        .select_related("person", "service__structure", "sender_organisation", "sender")
+        .order_by("expires_at" if tab == "a-traiter" else "-updated_at")
+    )
+    page = paginate(request, referrals)
+    audit_read(actor, event="referral.inbox", person_id=None, details={"ids": [r.person_id for r in page]})
+    tabs = [(key, label, counts[key]) for key, (label, _statuses) in INBOX_TABS.items()]
+    return render(
+        request,
+        "referrals/inbox.html",
+        {"page": page, "tab": tab, "tabs": tabs, "nav": "inbox", "title": _("Orientations reçues")},
+    )
+
+
+def outbox(request: AncrageRequest) -> HttpResponse:
+    """Everything my organisation sent, with its status."""
+    _require_cases(request)
+    actor = request.actor
+    status = request.GET.get("etat", "")
+    referrals = (
+        referrals_visible_to(actor)
+        .sent_by(actor.org_id)
+        .select_related("person", "service__structure", "target_organisation", "sender", "refusal_reason")
+    )
+    if status in ReferralStatus.values:
+        referrals = referrals.filter(status=status)
+    page = paginate(request, referrals.order_by("-updated_at"))
+    audit_read(actor, event="referral.outbox", person_id=None, details={"ids": [r.person_id for r in page]})
+    return render(
+        request,
+        "referrals/outbox.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": ReferralStatus.choices,
+            "nav": "outbox",
+            "title": _("Orientations envoyées"),
+        },
+    )
+
+
+def create(request: AncrageRequest, person_pk: int) -> HttpResponse:
+    _require_cases(request)
+    actor = request.actor
+    person = get_person_for_user(actor, person_pk, purpose="referral")
+    if not perms.can_edit_person(actor, person_pk):
+        raise PermissionDenied
+    initial = {"service": request.GET.get("service")} if request.GET.get("service") else {}
+    form = ReferralForm(request.POST or None, person=person, can_share_health=actor.can_access_health, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = referral_create(
+                actor=actor,
+                person=person,
+                service=data["service"],
+                reason=data["reason"],
+                sections=data["sections"],
+                consent=data["consent"],
+            )
+            if "send" in request.POST:
+                referral = referral_transition(
+                    actor=actor, referral=referral, name="send", expected_version=referral.version
+                )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Orientation envoyée.") if referral.status == ReferralStatus.SENT else _("Brouillon enregistré."),
+            )
+            return redirect("referrals:detail", pk=referral.pk)
+    return render(
+        request,
+        "referrals/create.html",
+        {"form": form, "person": person, "nav": "persons", "title": _("Nouvelle orientation")},
+    )
+
+
+def _action_form(name: str, data=None):
+    """One form per action on the page; the prefix keeps field ids unique."""
+    return (RefuseForm if name == "refuse" else CommentForm)(data, prefix=name)
+
+
+def detail(request: AncrageRequest, pk: int) -> HttpResponse:
+    actor = request.actor
+    _require_cases(request)
+    referral = get_referral_for_user(actor, pk)
+    side = side_of(actor, referral)
+    labels = dict(Section.choices)
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "side": side,
+            "actions": [
+                (name, label, _action_form(name)) for name, label in (referral.transitions_for(side) if side else [])
+            ],
+            "transitions": referral.transitions.select_related("by", "by_organisation"),
+            "shared": [labels[s] for s in referral.sections],
+            "can_open_person": perms.can_view_person(actor, referral.person_id),
+            "nav": "inbox" if side == Side.RECIPIENT else "outbox",
+            "title": _("Orientation"),
+        },
+    )
+
+
+@require_POST
+def transition(request: AncrageRequest, pk: int, name: str) -> HttpResponse:
+    actor = request.actor
+    _require_cases(request)
+    if name not in TRANSITIONS:
+        raise Http404
+    referral = get_referral_for_user(actor, pk, purpose=name)
+    form = _action_form(name, request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("referrals:detail", pk=pk)
+    try:
+        version = int(request.POST.get("version", referral.version))
+        referral_transition(
+            actor=actor,
+            referral=referral,
+            name=name,
+            expected_version=version,
+            reason=form.cleaned_data.get("reason", ""),
+            refusal_reason=form.cleaned_data.get("refusal_reason"),
+            outcome=form.cleaned_data.get("reason", ""),
+        )
+    except ReferralConflict as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("referrals:detail", pk=pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("referrals:detail", pk=pk)
+    referral.refresh_from_db()
+    messages.success(request, _("Orientation : %(status)s.") % {"status": referral.get_status_display()})
+    return redirect(reverse("referrals:detail", kwargs={"pk": pk}))
