@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "ancrage.access",
     "ancrage.directory",
     "ancrage.referrals",
+    "ancrage.notifications",
     "ancrage.demo",
     "ancrage.www",
 ]

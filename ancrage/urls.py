@@ -11,6 +11,7 @@ urlpatterns = [
     path("personnes/", include("ancrage.www.persons.urls")),
     path("parcours/", include("ancrage.www.pathways.urls")),
     path("orientations/", include("ancrage.www.referrals.urls")),
+    path("notifications/", include("ancrage.www.notifications.urls")),
     path("plateforme/", include("ancrage.www.platform.urls")),
     path("tableau-de-bord/", include("ancrage.www.dashboard.urls")),
     path("annuaire/", include("ancrage.www.directory.urls")),

@@ -14,4 +14,9 @@ def actor(request: HttpRequest) -> dict:
             memberships = memberships.exclude(pk=current.membership.pk)
         return list(memberships)
 
-    return {"actor": current, "other_memberships": others}
+    def unread() -> int:
+        from ancrage.notifications.models import Notification
+
+        return Notification.objects.filter(user=current.user, read_at__isnull=True).count()
+
+    return {"actor": current, "other_memberships": others, "unread_notifications": unread}

@@ -10,9 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ancrage.organisations.models import Membership, Role
-
 from .models import Referral, ReferralStatus
+from .notifications import notify_reminder
 from .services import ReferralConflict, referral_transition
 
 
@@ -20,22 +19,6 @@ from .services import ReferralConflict, referral_transition
 class Report:
     reminded: int = 0
     expired: int = 0
-
-
-def _recipients(referral: Referral) -> list[str]:
-    emails: set[str] = set()
-    if referral.target_organisation_id is not None:
-        emails |= set(
-            Membership.objects.active()
-            .filter(
-                organisation_id=referral.target_organisation_id,
-                role__in=[Role.PARTNER_AGENT, Role.REFERENT, Role.ORG_ADMIN],
-            )
-            .values_list("user__email", flat=True)
-        )
-    if referral.service.contact_email:
-        emails.add(referral.service.contact_email)
-    return sorted(emails)
 
 
 def referrals_housekeeping(*, now: dt.datetime | None = None, base_url: str = "") -> Report:
@@ -46,29 +29,34 @@ def referrals_housekeeping(*, now: dt.datetime | None = None, base_url: str = ""
     to_remind = Referral.objects.filter(
         status=ReferralStatus.SENT, reminded_at__isnull=True, expires_at__lte=reminder_due, expires_at__gt=now
     ).select_related("service")
-    messages = []
+    contact_mails = []
     for referral in to_remind:
         with transaction.atomic():
             if not Referral.objects.filter(pk=referral.pk, reminded_at__isnull=True).update(reminded_at=now):
                 continue
-        link = base_url + reverse("referrals:detail", args=[referral.pk])
-        # No personal data in the e-mail: the recipient signs in to read the referral.
-        body = _(
-            "Une orientation vers « %(service)s » attend votre réponse. Sans réponse, elle expirera le "
-            "%(date)s.\n\nRépondre : %(link)s"
-        ) % {
-            "service": referral.service.name,
-            "date": timezone.localtime(referral.expires_at).strftime("%d/%m/%Y"),
-            "link": link,
-        }
-        recipients = _recipients(referral)
-        if recipients:
-            messages.append(
-                (_("Ancrage — une orientation attend votre réponse"), body, settings.DEFAULT_FROM_EMAIL, recipients)
+            notify_reminder(referral)
+        if referral.service.contact_email:
+            # The service's referral contact may have no account: an e-mail without personal data.
+            link = base_url + reverse("referrals:detail", args=[referral.pk])
+            body = _(
+                "Une orientation vers « %(service)s » attend votre réponse. Sans réponse, elle expirera le "
+                "%(date)s.\n\nRépondre : %(link)s"
+            ) % {
+                "service": referral.service.name,
+                "date": timezone.localtime(referral.expires_at).strftime("%d/%m/%Y"),
+                "link": link,
+            }
+            contact_mails.append(
+                (
+                    _("Ancrage — une orientation attend votre réponse"),
+                    body,
+                    settings.DEFAULT_FROM_EMAIL,
+                    [referral.service.contact_email],
+                )
             )
         report.reminded += 1
-    if messages:
-        send_mass_mail(messages, fail_silently=False)
+    if contact_mails:
+        send_mass_mail(contact_mails, fail_silently=True)
     for referral in Referral.objects.filter(status=ReferralStatus.SENT, expires_at__lte=now):
         try:
             referral_transition(actor=None, referral=referral, name="expire", expected_version=referral.version)

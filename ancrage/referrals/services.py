@@ -26,6 +26,7 @@ from .models import (
     RefusalReason,
     Side,
 )
+from .notifications import notify_transition
 
 
 class ReferralConflict(ValidationError):
@@ -195,6 +196,7 @@ def referral_transition(
         )
     if target in CLOSED_STATUSES:
         _close_grants(referral, now)
+    notify_transition(referral, name)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE if name != "send" else AuditAction.SHARE,

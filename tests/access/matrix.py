@@ -172,4 +172,4 @@ NO_PERSON_DATA = {
 }
 # Prefixes of URL names outside person data: Django admin (no person model registered), platform
 # administration of organisations and users, API token management.
-NO_PERSON_DATA_PREFIXES = ("admin:", "platform:", "accounts:token", "api:token")
+NO_PERSON_DATA_PREFIXES = ("admin:", "platform:", "accounts:token", "api:token", "notifications:")

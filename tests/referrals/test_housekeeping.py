@@ -20,13 +20,14 @@ def _send(cast, referral):
     )
 
 
-def test_the_recipient_is_reminded_once_before_expiry(cast, draft, settings):
+def test_the_recipient_is_reminded_once_before_expiry(cast, draft, settings, django_capture_on_commit_callbacks):
     referral = _send(cast, draft)
     too_early = referral.expires_at - dt.timedelta(days=settings.REFERRAL_REMINDER_DAYS + 1)
     assert referrals_housekeeping(now=too_early).reminded == 0
     due = referral.expires_at - dt.timedelta(days=settings.REFERRAL_REMINDER_DAYS - 1)
-    assert referrals_housekeeping(now=due).reminded == 1
-    assert referrals_housekeeping(now=due).reminded == 0  # idempotent
+    with django_capture_on_commit_callbacks(execute=True):
+        assert referrals_housekeeping(now=due).reminded == 1
+        assert referrals_housekeeping(now=due).reminded == 0  # idempotent
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert cast.marc.user.email in message.to
