@@ -185,8 +185,9 @@ class Referral(VersionedModel):
             ),
             models.CheckConstraint(
                 name="referral_answer_fields",
+                # The answer's author may be empty only when it came through an answer link.
                 condition=(
-                    Q(status__in=sorted(ANSWERED_STATUSES), answered_at__isnull=False, answered_by__isnull=False)
+                    Q(status__in=sorted(ANSWERED_STATUSES), answered_at__isnull=False)
                     | (~Q(status__in=sorted(ANSWERED_STATUSES)) & Q(answered_at__isnull=True))
                     | Q(status="cancelled")
                 ),
@@ -233,3 +234,22 @@ class ReferralTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+
+class ReferralLink(models.Model):
+    """A signed, single-use, expiring link for a structure without an account to answer a referral."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    email = models.EmailField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="referral_link_expires")
+        ]
+
+    def __str__(self) -> str:
+        return f"Lien {self.pk} ({self.referral_id})"

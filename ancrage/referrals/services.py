@@ -33,8 +33,10 @@ class ReferralConflict(ValidationError):
     """The transition is not allowed from the referral's current state (answered 409 by the API)."""
 
 
-def side_of(actor: Actor | None, referral: Referral) -> str | None:
-    """Which side of the referral the actor acts for, if any."""
+def side_of(actor: Actor | None, referral: Referral, *, via_link: bool = False) -> str | None:
+    """Which side of the referral the actor acts for, if any (a valid answer link speaks for the recipient)."""
+    if via_link:
+        return Side.RECIPIENT
     if actor is None:
         return Side.SYSTEM
     if actor.organisation_id is None:
@@ -136,13 +138,14 @@ def referral_transition(
     reason: str = "",
     refusal_reason: RefusalReason | None = None,
     outcome: str = "",
+    via_link: bool = False,
 ) -> Referral:
     """Fire a named transition. Refused with ReferralConflict when not allowed from the current state,
     and when somebody else moved the referral first (the update is conditional on state and version)."""
     if name not in TRANSITIONS:
         raise ReferralConflict(_("Cette action n'existe pas."))
     sources, target, who = TRANSITIONS[name]
-    side = side_of(actor, referral)
+    side = side_of(actor, referral, via_link=via_link)
     if side != who:
         raise PermissionDenied
     if referral.status not in sources:
@@ -197,6 +200,10 @@ def referral_transition(
     if target in CLOSED_STATUSES:
         _close_grants(referral, now)
     notify_transition(referral, name)
+    if name == "send" and referral.target_organisation_id is None:
+        from .links import link_issue
+
+        link_issue(referral=referral)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE if name != "send" else AuditAction.SHARE,

@@ -148,6 +148,11 @@ LIST_PAGES: dict[str, dict[str, int]] = {
     },
 }
 
+# Pages that show person data to someone without an account, behind a signed, single-use, expiring
+# token instead of a session: denial (forged, expired, reused) is proven in
+# tests/www/referrals/test_answer_link.py.
+TOKEN_PAGES = {"referrals:link"}
+
 # URL names that serve no person data (checked by the URL walk so a new view cannot slip through).
 NO_PERSON_DATA = {
     "home",

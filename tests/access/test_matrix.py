@@ -133,7 +133,13 @@ def _walk(resolver, namespace=""):
 
 def test_every_url_is_classified():
     """A new URL must say whether it serves person data; if it does, the matrix must cover it."""
-    classified = set(matrix.PERSON_PAGES) | set(matrix.PERSON_ACTIONS) | set(matrix.LIST_PAGES) | matrix.NO_PERSON_DATA
+    classified = (
+        set(matrix.PERSON_PAGES)
+        | set(matrix.PERSON_ACTIONS)
+        | set(matrix.LIST_PAGES)
+        | matrix.NO_PERSON_DATA
+        | matrix.TOKEN_PAGES
+    )
     unclassified = []
     for name, _pattern in _walk(get_resolver()):
         if name not in classified and not name.startswith(matrix.NO_PERSON_DATA_PREFIXES):

@@ -62,3 +62,26 @@ class CommentForm(forms.Form):
     reason = forms.CharField(
         label=_("Commentaire (facultatif)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class LinkAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Votre réponse"),
+        widget=forms.RadioSelect,
+        choices=[("accept", _("J'accepte cette orientation")), ("refuse", _("Je refuse cette orientation"))],
+    )
+    refusal_reason = forms.ModelChoiceField(
+        label=_("Motif du refus"),
+        queryset=RefusalReason.objects.filter(is_active=True),
+        required=False,
+        empty_label="—",
+    )
+    comment = forms.CharField(
+        label=_("Commentaire (facultatif)"), max_length=800, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("answer") == "refuse" and not cleaned.get("refusal_reason"):
+            self.add_error("refusal_reason", _("Choisissez le motif du refus."))
+        return cleaned

@@ -1,7 +1,9 @@
 """Referrals: the partner's inbox, the référent's outbox, creating, answering and following one."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,16 +12,18 @@ from django.views.decorators.http import require_POST
 
 from ancrage.access import perms
 from ancrage.access.sections import Section
-from ancrage.audit.services import audit_read
+from ancrage.audit.models import AuditAction
+from ancrage.audit.services import audit_read, audit_record
 from ancrage.core.pagination import paginate
 from ancrage.persons.selectors import get_person_for_user
+from ancrage.referrals.links import LinkInvalid, link_consume, link_resolve
 from ancrage.referrals.models import CLOSED_STATUSES, TRANSITIONS, ReferralStatus, Side
 from ancrage.referrals.selectors import get_referral_for_user, referrals_visible_to
 from ancrage.referrals.services import ReferralConflict, referral_create, referral_transition, side_of
 from ancrage.www.types import AncrageRequest
 
 from ..utils import apply_validation_error
-from .forms import CommentForm, ReferralForm, RefuseForm
+from .forms import CommentForm, LinkAnswerForm, ReferralForm, RefuseForm
 
 INBOX_TABS = {
     "a-traiter": (_("À traiter"), [ReferralStatus.SENT]),
@@ -182,3 +186,77 @@ def transition(request: AncrageRequest, pk: int, name: str) -> HttpResponse:
     referral.refresh_from_db()
     messages.success(request, _("Orientation : %(status)s.") % {"status": referral.get_status_display()})
     return redirect(reverse("referrals:detail", kwargs={"pk": pk}))
+
+
+def _link_page(request, status: int, message: str) -> HttpResponse:
+    return render(
+        request, "referrals/link_invalid.html", {"message": message, "title": _("Lien d'orientation")}, status=status
+    )
+
+
+@login_not_required
+def link_answer(request, token: str) -> HttpResponse:
+    """A structure without an account reads the shared sections and answers, once, through a signed link."""
+    try:
+        link = link_resolve(token)
+    except LinkInvalid as error:
+        return _link_page(request, 410, str(error))
+    referral = link.referral
+    if referral.status != ReferralStatus.SENT:
+        return _link_page(
+            request,
+            410,
+            _("Cette orientation n'attend plus de réponse (%(status)s).")
+            % {"status": referral.get_status_display().lower()},
+        )
+    form = LinkAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            if not link_consume(link):
+                return _link_page(request, 410, _("Ce lien a déjà servi : une réponse a été enregistrée."))
+            try:
+                referral_transition(
+                    actor=None,
+                    referral=referral,
+                    name=data["answer"],
+                    expected_version=referral.version,
+                    reason=(
+                        _("Réponse par lien (%(email)s)") % {"email": link.email}
+                        + (f" : {data['comment']}" if data["comment"] else "")
+                    ),
+                    refusal_reason=data.get("refusal_reason"),
+                    via_link=True,
+                )
+            except (ReferralConflict, ValidationError) as error:
+                transaction.set_rollback(True)
+                return _link_page(request, 409, " ".join(error.messages))
+        return _link_page(
+            request,
+            200,
+            _(
+                "Merci : votre réponse est enregistrée et la personne qui a orienté est "
+                "prévenue. Ce lien ne peut plus être utilisé."
+            ),
+        )
+    audit_record(
+        actor=None,
+        action=AuditAction.READ,
+        event="referral.link.read",
+        person_id=referral.person_id,
+        obj=referral,
+        details={"link": link.pk, "email": link.email},
+    )
+    person = referral.person
+    sections = set(referral.sections)
+    context = {
+        "referral": referral,
+        "person": person,
+        "form": form,
+        "title": _("Orientation vers %(service)s") % {"service": referral.service.name},
+        "languages": person.languages.all() if "language" in sections else [],
+        "assessments": person.french_assessments.all()[:5] if "language" in sections else [],
+        "show_contact": "contact" in sections,
+        "shared": [dict(Section.choices)[s] for s in referral.sections],
+    }
+    return render(request, "referrals/link_answer.html", context)
