@@ -143,6 +143,10 @@ class ServiceQuerySet(models.QuerySet["Service"]):
     def active(self) -> "ServiceQuerySet":
         return self.filter(is_active=True)
 
+    def stale(self, now=None) -> "ServiceQuerySet":
+        """Active services not updated for six months."""
+        return self.active().filter(updated_at__lt=(now or timezone.now()) - STALE_AFTER)
+
     def matching(self, text: str) -> "ServiceQuerySet":
         """Every word of ``text`` (accents and case folded) in the name, description or structure."""
         qs = self

@@ -11,6 +11,7 @@ class Kind(models.TextChoices):
     REFERRAL_PROGRESS = "referral_progress", _("Une orientation que j'ai envoyée avance ou se termine")
     REFERRAL_CLOSED = "referral_closed", _("Une orientation reçue est annulée ou expire")
     REFERRAL_REMINDER = "referral_reminder", _("Une orientation reçue va expirer sans réponse")
+    SERVICE_STALE = "service_stale", _("Des services de mon organisation sont à actualiser dans l'annuaire")
 
 
 class Notification(models.Model):
