@@ -1,6 +1,5 @@
 """The service directory: ``GET /api/v1/services`` in the data·inclusion shape (schema v1)."""
 
-import math
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from ancrage.directory.exchange import service_payload
 from ancrage.directory.selectors import services_search
 
 from .auth import actor_of
+from .pagination import envelope, page_rows
 from .schemas import ErrorOut
 
 router = Router(tags=["annuaire"])
@@ -53,17 +53,5 @@ def list_services(
     if not perms.can_view_directory(actor):
         raise PermissionDenied
     services = services_search(q=q, thematique=thematique.strip(), commune_id=commune.strip()).order_by("name", "pk")
-    count = services.count()
-    offset = (page - 1) * page_size
-    rows = (
-        list(services.select_related("structure", "commune").prefetch_related("zone")[offset : offset + page_size])
-        if count > offset
-        else []
-    )
-    return {
-        "count": count,
-        "page": page,
-        "page_size": page_size,
-        "pages": math.ceil(count / page_size) if count else 0,
-        "results": [service_payload(service) for service in rows],
-    }
+    count, rows = page_rows(services.select_related("structure", "commune").prefetch_related("zone"), page, page_size)
+    return envelope(count, page, page_size, [service_payload(service) for service in rows])

@@ -1,6 +1,5 @@
 """Persons: the list of records the caller may open, and one record within its visible sections."""
 
-import math
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from ancrage.persons.models import Person, Situation, country_name, language_nam
 from ancrage.persons.selectors import get_person_for_user, persons_visible_to
 
 from .auth import actor_of
+from .pagination import envelope, page_rows
 from .schemas import ErrorOut, PersonDetail, PersonPage
 
 router = Router(tags=["personnes"])
@@ -53,16 +53,10 @@ def list_persons(
     q = q.strip()
     if q:
         queryset = queryset.matching(q)
-    count = queryset.count()
-    offset = (page - 1) * page_size
-    rows = (
-        list(
-            queryset.order_by("display_name", "id").values("id", "display_name", "sex", "birth_date", "commune_id")[
-                offset : offset + page_size
-            ]
-        )
-        if count > offset
-        else []
+    count, rows = page_rows(
+        queryset.order_by("display_name", "id").values("id", "display_name", "sex", "birth_date", "commune_id"),
+        page,
+        page_size,
     )
     sections = perms.visible_sections_many(actor, [row["id"] for row in rows])
     results = []
@@ -85,13 +79,7 @@ def list_persons(
         event="person.list",
         details={"ids": [row["id"] for row in rows], "q": q, "page": page, "page_size": page_size},
     )
-    return {
-        "count": count,
-        "page": page,
-        "page_size": page_size,
-        "pages": math.ceil(count / page_size) if count else 0,
-        "results": results,
-    }
+    return envelope(count, page, page_size, results)
 
 
 @router.get(

@@ -6,7 +6,6 @@ side each caller acts for (``side_of``), consent and state checks (``referral_cr
 ``ReferralConflict`` → 409, ``PermissionDenied`` → 403, not visible → 404.
 """
 
-import math
 from datetime import datetime
 from typing import Any, Literal
 
@@ -30,6 +29,7 @@ from ancrage.referrals.selectors import get_referral_for_user, referrals_visible
 from ancrage.referrals.services import ReferralConflict, referral_create, referral_transition, side_of
 
 from .auth import actor_of
+from .pagination import envelope, page_rows
 from .schemas import ErrorOut
 
 router = Router(tags=["orientations"])
@@ -261,13 +261,7 @@ def list_referrals(
         queryset = queryset.filter(sender_organisation_id=actor.organisation_id)
     if status:
         queryset = queryset.filter(status=status)
-    count = queryset.count()
-    offset = (page - 1) * page_size
-    rows = (
-        list(queryset.select_related(*_SELECT).order_by("-created_at", "-id")[offset : offset + page_size])
-        if count > offset
-        else []
-    )
+    count, rows = page_rows(queryset.select_related(*_SELECT).order_by("-created_at", "-id"), page, page_size)
     sections = perms.visible_sections_many(actor, sorted({r.person_id for r in rows}))
     audit_record(
         actor=actor,
@@ -282,13 +276,7 @@ def list_referrals(
             "page_size": page_size,
         },
     )
-    return {
-        "count": count,
-        "page": page,
-        "page_size": page_size,
-        "pages": math.ceil(count / page_size) if count else 0,
-        "results": [_summary(r, sections.get(r.person_id, frozenset())) for r in rows],
-    }
+    return envelope(count, page, page_size, [_summary(r, sections.get(r.person_id, frozenset())) for r in rows])
 
 
 @router.get(
