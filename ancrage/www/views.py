@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ancrage.organisations.models import Role
@@ -14,7 +15,7 @@ def home(request: AncrageRequest) -> HttpResponse:
     if actor.membership is None:
         if actor.is_platform_admin:
             return redirect("platform:organisations")
-        return render(request, "no_membership.html", {"title": "Aucune organisation"}, status=403)
+        return render(request, "no_membership.html", {"title": _("Aucune organisation")}, status=403)
     if actor.role == Role.COORDINATOR:
         return redirect("dashboard:index")
     return redirect("persons:list")

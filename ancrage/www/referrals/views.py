@@ -166,21 +166,21 @@ def transition(request: AncrageRequest, pk: int, name: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("referrals:detail", pk=pk)
+    version = request.POST.get("version", "")
+    if not version.isdigit():
+        messages.error(request, _("La page n'était plus à jour : rechargez-la puis recommencez."))
+        return redirect("referrals:detail", pk=pk)
     try:
-        version = int(request.POST.get("version", referral.version))
         referral_transition(
             actor=actor,
             referral=referral,
             name=name,
-            expected_version=version,
+            expected_version=int(version),
             reason=form.cleaned_data.get("reason", ""),
             refusal_reason=form.cleaned_data.get("refusal_reason"),
             outcome=form.cleaned_data.get("reason", ""),
         )
-    except ReferralConflict as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("referrals:detail", pk=pk)
-    except ValidationError as error:
+    except ValidationError as error:  # ReferralConflict included: not allowed now, or answered meanwhile
         messages.error(request, " ".join(error.messages))
         return redirect("referrals:detail", pk=pk)
     referral.refresh_from_db()

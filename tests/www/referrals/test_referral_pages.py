@@ -106,3 +106,25 @@ def test_a_stale_answer_is_refused_with_a_clear_message(cast, as_persona, follow
     assert "Impossible : l&#x27;orientation est « Acceptée »" in response.content.decode()
     referral.refresh_from_db()
     assert referral.status == "accepted"
+
+
+def test_a_malformed_version_gets_a_message_not_an_error(cast, as_persona, followed, service):
+    consent = consent_record(
+        actor=cast.amina.actor,
+        person=followed,
+        sections=["language"],
+        recipients=[cast.france_travail],
+        purpose="Emploi",
+        given_on=dt.date.today(),
+    )
+    as_persona(cast.amina).post(
+        reverse("referrals:create", args=[followed.pk]),
+        {"service": service.pk, "reason": "Emploi", "consent": consent.pk, "send": "1"},
+    )
+    referral = Referral.objects.get()
+    response = as_persona(cast.marc).post(
+        reverse("referrals:transition", args=[referral.pk, "accept"]), {"version": "abc"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "rechargez-la" in response.content.decode()
+    assert Referral.objects.get().status == "sent"
