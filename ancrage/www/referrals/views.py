@@ -166,6 +166,8 @@ def transition(request: AncrageRequest, pk: int, name: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("referrals:detail", pk=pk)
+    if side_of(actor, referral) != TRANSITIONS[name][2]:
+        raise PermissionDenied  # decided before looking at the form: the answer never depends on bad input
     version = request.POST.get("version", "")
     if not version.isdigit():
         messages.error(request, _("La page n'était plus à jour : rechargez-la puis recommencez."))
