@@ -29,6 +29,7 @@ run: $(STAMP)
 	mkdir -p var
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) load_territory
+	$(MANAGE) load_rome
 	$(MANAGE) seed_demo --if-empty --persons $(PERSONS)
 	@$(MANAGE) demo_accounts
 	$(MANAGE) runserver $(HOST):$(PORT)
@@ -37,10 +38,12 @@ demo: $(STAMP)
 	mkdir -p var
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) load_territory
+	$(MANAGE) load_rome
 	$(MANAGE) seed_demo --persons $(PERSONS)
 
+# The task worker, and the scheduler that enqueues the daily jobs for it (stopped with the worker).
 worker: $(STAMP)
-	$(MANAGE) db_worker
+	$(MANAGE) scheduler & trap "kill $$! 2>/dev/null" EXIT; $(MANAGE) db_worker
 
 test: $(STAMP) browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)

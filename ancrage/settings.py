@@ -55,7 +55,9 @@ INSTALLED_APPS = [
     "ancrage.access",
     "ancrage.directory",
     "ancrage.referrals",
+    "ancrage.rome",
     "ancrage.notifications",
+    "ancrage.scheduling",
     "ancrage.demo",
     "ancrage.www",
 ]
@@ -149,6 +151,8 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "ancrage" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 
+# The address of this instance, for links in e-mails sent outside a request (reminders, answer links).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ancrage <ne-pas-repondre@ancrage.local>")
 
@@ -180,3 +184,7 @@ REFERRAL_ACCESS_AFTER_CLOSE_DAYS = int(os.environ.get("REFERRAL_ACCESS_AFTER_CLO
 # Pagination sizes used by list pages and the API.
 PAGE_SIZE = 25
 API_PAGE_SIZE = 50
+# Referral attachments: at most this many files per referral, each at most this many bytes.
+REFERRAL_ATTACHMENTS_MAX = int(os.environ.get("REFERRAL_ATTACHMENTS_MAX", "5"))
+REFERRAL_ATTACHMENT_MAX_BYTES = int(os.environ.get("REFERRAL_ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024)))
+FILE_UPLOAD_PERMISSIONS = 0o600

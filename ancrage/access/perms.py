@@ -133,6 +133,30 @@ def can_view_access_history(actor: Actor, person_id: int) -> bool:
     return actor.has_role(Role.ORG_ADMIN) and accompanies(actor, person_id)
 
 
+def can_view_referral_attachments(actor: Actor, referral) -> bool:
+    """The sending organisation while it may open the record; the receiving organisation while the
+    referral's grant is active (it lapses a configured time after the referral closes)."""
+    if not actor.handles_cases or actor.organisation_id is None:
+        return False
+    if actor.organisation_id == referral.sender_organisation_id:
+        return can_view_person(actor, referral.person_id)
+    if actor.organisation_id == referral.target_organisation_id:
+        return _grants(actor).filter(referral_id=referral.pk).exists()
+    return False
+
+
+def can_attach_to_referral(actor: Actor, referral) -> bool:
+    """Either side of an open referral (the sender's referents and admins, the recipient's agents)
+    adds documents; the recipient only once the referral has been sent to it."""
+    if not referral.is_open or actor.organisation_id is None:
+        return False
+    if actor.organisation_id == referral.sender_organisation_id:
+        return actor.has_role(Role.REFERENT, Role.ORG_ADMIN) and can_view_person(actor, referral.person_id)
+    if actor.organisation_id == referral.target_organisation_id and referral.status != "draft":
+        return actor.has_role(Role.REFERENT, Role.PARTNER_AGENT, Role.ORG_ADMIN)
+    return False
+
+
 def can_view_aggregates(actor: Actor) -> bool:
     """Coordinators (collectivity or State) and organisation admins for their own activity."""
     return actor.has_role(Role.COORDINATOR, Role.ORG_ADMIN)

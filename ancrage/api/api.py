@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, path
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
 
-from . import directory, me, persons, referrals
+from . import directory, me, persons, referrals, rome
 from .auth import SessionActorAuth, TokenAuth
 
 
@@ -54,6 +54,7 @@ api.add_router("", me.router)
 api.add_router("", persons.router)
 api.add_router("", directory.router)
 api.add_router("", referrals.router)
+api.add_router("", rome.router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -24,6 +25,7 @@ from ancrage.audit.services import audit_record
 from ancrage.directory.models import Service
 from ancrage.organisations.actor import Actor
 from ancrage.persons.selectors import get_person_for_user
+from ancrage.referrals.attachments import attachment_for_download, attachment_response
 from ancrage.referrals.models import TRANSITIONS, Referral, ReferralStatus, RefusalReason
 from ancrage.referrals.selectors import get_referral_for_user, referrals_visible_to
 from ancrage.referrals.services import ReferralConflict, referral_create, referral_transition, side_of
@@ -109,6 +111,16 @@ class TransitionLogOut(Schema):
     reason: str = Field(description="Commentaire.")
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str = Field(description="Nom du fichier.")
+    content_type: str = Field(description="Type vérifié sur le contenu : PDF, JPEG ou PNG.")
+    size: int = Field(description="Taille en octets.")
+    sha256: str
+    created_at: datetime
+    organisation: str = Field(description="Organisation qui a joint le document.")
+
+
 class ReferralDetail(ReferralOut):
     reason: str = Field(description="Motif de l'orientation.")
     refusal_detail: str = Field(description="Précisions sur le refus.")
@@ -119,6 +131,12 @@ class ReferralDetail(ReferralOut):
     available_transitions: list[str] = Field(description="Transitions que l'appelant peut déclencher maintenant.")
     transitions: list[TransitionLogOut] = Field(
         description="Historique des transitions, du plus ancien au plus récent."
+    )
+    attachments: list[AttachmentOut] | None = Field(
+        description=(
+            "Pièces jointes (à télécharger sur /referrals/{id}/attachments/{attachment_id}) ; null quand "
+            "l'appelant n'y a plus accès (orientation close depuis plus que le délai de partage)."
+        )
     )
 
 
@@ -219,6 +237,20 @@ def _detail(actor: Actor, referral: Referral) -> dict[str, Any]:
             }
             for t in referral.transitions.select_related("by", "by_organisation")
         ],
+        "attachments": [
+            {
+                "id": a.pk,
+                "name": a.name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "sha256": a.sha256,
+                "created_at": a.created_at,
+                "organisation": a.uploaded_by_organisation.name,
+            }
+            for a in referral.attachments.select_related("uploaded_by_organisation")
+        ]
+        if perms.can_view_referral_attachments(actor, referral)
+        else None,
     }
     return payload
 
@@ -294,6 +326,23 @@ def get_referral(request: HttpRequest, referral_id: int) -> dict[str, Any]:
     actor = actor_of(request)
     referral = get_referral_for_user(actor, referral_id)
     return _detail(actor, referral)
+
+
+@router.get(
+    "/referrals/{referral_id}/attachments/{attachment_id}",
+    url_name="referral_attachment",
+    response={200: None, 401: ErrorOut, 404: ErrorOut},
+    summary="Télécharger une pièce jointe",
+    description=(
+        "Le fichier joint à l'orientation, pour l'organisation qui oriente et pour l'organisation destinataire "
+        "tant que le partage court. 404 pour une pièce inexistante comme pour une pièce non accessible. "
+        "Chaque téléchargement est tracé dans le journal d'accès."
+    ),
+)
+def download_attachment(request: HttpRequest, referral_id: int, attachment_id: int) -> HttpResponseBase:
+    actor = actor_of(request)
+    referral = get_referral_for_user(actor, referral_id, purpose="attachment")
+    return attachment_response(attachment_for_download(actor=actor, referral=referral, attachment_pk=attachment_id))
 
 
 @router.post(

@@ -21,8 +21,9 @@ class Report:
     expired: int = 0
 
 
-def referrals_housekeeping(*, now: dt.datetime | None = None, base_url: str = "") -> Report:
+def referrals_housekeeping(*, now: dt.datetime | None = None, base_url: str | None = None) -> Report:
     """Idempotent: run it as often as you like (the worker runs it daily)."""
+    base_url = settings.SITE_URL if base_url is None else base_url
     now = now or timezone.now()
     report = Report()
     reminder_due = now + dt.timedelta(days=settings.REFERRAL_REMINDER_DAYS)

@@ -21,8 +21,9 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def link_issue(*, referral: Referral, base_url: str = "") -> str | None:
+def link_issue(*, referral: Referral, base_url: str | None = None) -> str | None:
     """Create the link and e-mail it to the service's referral contact (no personal data in the e-mail)."""
+    base_url = settings.SITE_URL if base_url is None else base_url
     email = referral.service.contact_email
     if not email:
         return None

@@ -6,6 +6,8 @@ that covers them is required; the receiving organisation sees them through an ac
 expires a configurable time after the referral closes.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -253,3 +255,32 @@ class ReferralLink(models.Model):
 
     def __str__(self) -> str:
         return f"Lien {self.pk} ({self.referral_id})"
+
+
+def _attachment_path(instance: "ReferralAttachment", filename: str) -> str:
+    # Never the uploaded name: a random one under the referral, with the extension of the checked type.
+    return f"referrals/{instance.referral_id}/{uuid.uuid4().hex}{filename[filename.rfind('.') :]}"
+
+
+class ReferralAttachment(models.Model):
+    """A document joined to a referral (an attestation, a prescription). Stored outside the static files,
+    served only through an access check, with its type checked from its content, not its name."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    name = models.CharField(_("nom du fichier"), max_length=150)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+        ordering = ["created_at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(size__gt=0), name="referral_attachment_not_empty")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -46,6 +46,9 @@ PERSON_PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "pathways:action_edit": ("plan_action", _row(200, 200, 404)),
     "referrals:detail": ("referral", _row(200, 200, 200)),
     "referrals:create": ("person", _row(200, 200, 403)),
+    # A document Amina joined: the recipient downloads it while the referral's grant runs.
+    "referrals:attachment_download": ("referral_attachment", _row(200, 200, 200)),
+    "api:referral_attachment": ("referral_attachment", {**_row(200, 200, 200), "anonymous": 401}),
     "api:person_detail": ("person", {**_row(200, 200, 200), "anonymous": 401}),
     "api:referral_detail": ("referral", {**_row(200, 200, 200), "anonymous": 401}),
     # Services that can take the person: computed only from the sections the viewer sees.
@@ -59,6 +62,10 @@ PERSON_ACTIONS: dict[str, tuple[str, dict[str, int]]] = {
     "pathways:transition": ("pathway", {**_row(302, 302, 404), "anonymous": 302}),
     # Amina's organisation sent the referral (sender side); Marc's received it (recipient side).
     "referrals:transition": ("referral_cancel", {**_row(302, 302, 403), "anonymous": 302}),
+    # Either side may join documents to an open referral (an empty post is refused with a message);
+    # only the organisation that joined one may remove it.
+    "referrals:attachment_add": ("referral", {**_row(302, 302, 302), "anonymous": 302}),
+    "referrals:attachment_delete": ("referral_attachment", {**_row(302, 302, 403), "anonymous": 302}),
     # The API reads a JSON body (the test posts {"version": 1}, stale since the referral was sent):
     # the sender's side gets 409, the recipient may not cancel (403), outsiders get 404.
     "api:referral_transition": ("referral_cancel", {**_row(409, 409, 403), "anonymous": 401}),
@@ -151,7 +158,7 @@ LIST_PAGES: dict[str, dict[str, int]] = {
 # Pages that show person data to someone without an account, behind a signed, single-use, expiring
 # token instead of a session: denial (forged, expired, reused) is proven in
 # tests/www/referrals/test_answer_link.py.
-TOKEN_PAGES = {"referrals:link"}
+TOKEN_PAGES = {"referrals:link", "referrals:link_attachment"}
 
 # URL names that serve no person data (checked by the URL walk so a new view cannot slip through).
 NO_PERSON_DATA = {
@@ -174,6 +181,8 @@ NO_PERSON_DATA = {
     "directory:service_create",
     "directory:service_edit",
     "api:service_list",
+    # The ROME job titles (France Travail reference data), no person data.
+    "api:rome_appellation_list",
 }
 # Prefixes of URL names outside person data: Django admin (no person model registered), platform
 # administration of organisations and users, API token management.

@@ -52,8 +52,18 @@ def scope(cast):
     referral = referral_transition(
         actor=cast.amina.actor, referral=referral, name="send", expected_version=referral.version
     )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ancrage.referrals.attachments import attachment_add
+
+    attachment = attachment_add(
+        actor=cast.amina.actor,
+        referral=referral,
+        upload=SimpleUploadedFile("prescription.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+    )
     return {
         "referral": (referral.pk,),
+        "referral_attachment": (referral.pk, attachment.pk),
         "referral_cancel": (referral.pk, "cancel"),
         "person": (person.pk,),
         "person_item_kind": (person.pk, "protection"),

@@ -51,6 +51,9 @@ def test_amina_refers_a_person_to_a_french_course_and_sees_the_outcome(page: Pag
     field(page, "Motif de l'orientation").fill("Souhaite rejoindre un cours de FLE du soir.")
     page.locator("label", has_text="Langues et niveau de français").click()
     page.get_by_label("Consentement qui couvre ce partage").select_option(index=1)
+    page.get_by_label(re.compile("Pièces jointes")).set_input_files(
+        files=[{"name": "positionnement-fle.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 test"}]
+    )
     page.get_by_role("button", name="Envoyer l'orientation").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Orientation vers")
     checkpoint(page, "orientation-envoyee")
@@ -64,6 +67,9 @@ def test_amina_refers_a_person_to_a_french_course_and_sees_the_outcome(page: Pag
     checkpoint(page, "boite-de-reception")
     page.get_by_role("link", name="NOORI Hasina").click()
     checkpoint(page, "orientation-recue")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="positionnement-fle.pdf").click()
+    assert download.value.suggested_filename == "positionnement-fle.pdf"
     page.get_by_role("button", name="Accepter").click()
     expect(page.get_by_role("status").filter(has_text="Acceptée")).to_be_visible()
     complete = page.locator("form").filter(has=page.get_by_role("button", name="Marquer comme réalisée"))

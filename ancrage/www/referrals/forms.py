@@ -1,10 +1,50 @@
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.access.models import Consent
 from ancrage.access.sections import Section
 from ancrage.directory.models import Service
+from ancrage.referrals.attachments import check_upload
 from ancrage.referrals.models import RefusalReason
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files in one input; each is size- and type-checked by the referral attachments rules."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        if len(files) > settings.REFERRAL_ATTACHMENTS_MAX:
+            raise forms.ValidationError(
+                _("%(max)s fichiers au plus par orientation.") % {"max": settings.REFERRAL_ATTACHMENTS_MAX}
+            )
+        errors = []
+        for upload in files:
+            try:
+                check_upload(upload)
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return list(files)
+
+
+def attachments_help() -> str:
+    return _("PDF, JPEG ou PNG, %(size)s au plus par fichier ; %(max)s fichiers au plus.") % {
+        "size": filesizeformat(settings.REFERRAL_ATTACHMENT_MAX_BYTES),
+        "max": settings.REFERRAL_ATTACHMENTS_MAX,
+    }
 
 
 class ReferralForm(forms.Form):
@@ -29,9 +69,11 @@ class ReferralForm(forms.Form):
         empty_label=_("— aucun —"),
         required=False,
     )
+    attachments = AttachmentsField(label=_("Pièces jointes (facultatif)"), required=False)
 
     def __init__(self, *args, person, can_share_health: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = attachments_help()
         self.fields["service"].queryset = (
             Service.objects.filter(is_active=True).select_related("structure").order_by("structure__name", "name")
         )
@@ -85,3 +127,11 @@ class LinkAnswerForm(forms.Form):
         if cleaned.get("answer") == "refuse" and not cleaned.get("refusal_reason"):
             self.add_error("refusal_reason", _("Choisissez le motif du refus."))
         return cleaned
+
+
+class AttachmentForm(forms.Form):
+    files = AttachmentsField(label=_("Ajouter des pièces jointes"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = attachments_help()

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +17,12 @@ from ancrage.audit.models import AuditAction
 from ancrage.audit.services import audit_read, audit_record
 from ancrage.core.pagination import paginate
 from ancrage.persons.selectors import get_person_for_user
+from ancrage.referrals.attachments import (
+    attachment_add,
+    attachment_delete,
+    attachment_for_download,
+    attachment_response,
+)
 from ancrage.referrals.links import LinkInvalid, link_consume, link_resolve
 from ancrage.referrals.models import CLOSED_STATUSES, TRANSITIONS, ReferralStatus, Side
 from ancrage.referrals.selectors import get_referral_for_user, referrals_visible_to
@@ -23,7 +30,7 @@ from ancrage.referrals.services import ReferralConflict, referral_create, referr
 from ancrage.www.types import AncrageRequest
 
 from ..utils import apply_validation_error
-from .forms import CommentForm, LinkAnswerForm, ReferralForm, RefuseForm
+from .forms import AttachmentForm, CommentForm, LinkAnswerForm, ReferralForm, RefuseForm
 
 INBOX_TABS = {
     "a-traiter": (_("À traiter"), [ReferralStatus.SENT]),
@@ -95,22 +102,31 @@ def create(request: AncrageRequest, person_pk: int) -> HttpResponse:
     if not perms.can_edit_person(actor, person_pk):
         raise PermissionDenied
     initial = {"service": request.GET.get("service")} if request.GET.get("service") else {}
-    form = ReferralForm(request.POST or None, person=person, can_share_health=actor.can_access_health, initial=initial)
+    form = ReferralForm(
+        request.POST or None,
+        request.FILES or None,
+        person=person,
+        can_share_health=actor.can_access_health,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            referral = referral_create(
-                actor=actor,
-                person=person,
-                service=data["service"],
-                reason=data["reason"],
-                sections=data["sections"],
-                consent=data["consent"],
-            )
-            if "send" in request.POST:
-                referral = referral_transition(
-                    actor=actor, referral=referral, name="send", expected_version=referral.version
+            with transaction.atomic():  # the referral, its documents and the sending stand or fall together
+                referral = referral_create(
+                    actor=actor,
+                    person=person,
+                    service=data["service"],
+                    reason=data["reason"],
+                    sections=data["sections"],
+                    consent=data["consent"],
                 )
+                for upload in data["attachments"]:
+                    attachment_add(actor=actor, referral=referral, upload=upload)
+                if "send" in request.POST:
+                    referral = referral_transition(
+                        actor=actor, referral=referral, name="send", expected_version=referral.version
+                    )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -137,6 +153,8 @@ def detail(request: AncrageRequest, pk: int) -> HttpResponse:
     referral = get_referral_for_user(actor, pk)
     side = side_of(actor, referral)
     labels = dict(Section.choices)
+    can_view_attachments = perms.can_view_referral_attachments(actor, referral)
+    can_attach = perms.can_attach_to_referral(actor, referral)
     return render(
         request,
         "referrals/detail.html",
@@ -149,6 +167,10 @@ def detail(request: AncrageRequest, pk: int) -> HttpResponse:
             "transitions": referral.transitions.select_related("by", "by_organisation"),
             "shared": [labels[s] for s in referral.sections],
             "can_open_person": perms.can_view_person(actor, referral.person_id),
+            "attachments": referral.attachments.select_related("uploaded_by_organisation")
+            if can_view_attachments
+            else None,
+            "attachment_form": AttachmentForm() if can_attach else None,
             "nav": "inbox" if side == Side.RECIPIENT else "outbox",
             "title": _("Orientation"),
         },
@@ -188,6 +210,50 @@ def transition(request: AncrageRequest, pk: int, name: str) -> HttpResponse:
     referral.refresh_from_db()
     messages.success(request, _("Orientation : %(status)s.") % {"status": referral.get_status_display()})
     return redirect(reverse("referrals:detail", kwargs={"pk": pk}))
+
+
+@require_POST
+def attachment_add_view(request: AncrageRequest, pk: int) -> HttpResponse:
+    actor = request.actor
+    _require_cases(request)
+    referral = get_referral_for_user(actor, pk, purpose="attachment")
+    if not perms.can_attach_to_referral(actor, referral):
+        raise PermissionDenied
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("referrals:detail", pk=pk)
+    try:
+        with transaction.atomic():
+            for upload in form.cleaned_data["files"]:
+                attachment_add(actor=actor, referral=referral, upload=upload)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Pièces jointes ajoutées."))
+    return redirect(reverse("referrals:detail", kwargs={"pk": pk}) + "#pieces-jointes")
+
+
+def attachment_download(request: AncrageRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
+    """Served only through the access rule (never from a public media URL), audited as an export."""
+    actor = request.actor
+    _require_cases(request)
+    referral = get_referral_for_user(actor, pk, purpose="attachment")
+    attachment = attachment_for_download(actor=actor, referral=referral, attachment_pk=attachment_pk)
+    return attachment_response(attachment)
+
+
+@require_POST
+def attachment_delete_view(request: AncrageRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    actor = request.actor
+    _require_cases(request)
+    referral = get_referral_for_user(actor, pk, purpose="attachment")
+    attachment = referral.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    attachment_delete(actor=actor, attachment=attachment)
+    messages.success(request, _("Pièce jointe « %(name)s » retirée.") % {"name": attachment.name})
+    return redirect(reverse("referrals:detail", kwargs={"pk": pk}) + "#pieces-jointes")
 
 
 def _link_page(request, status: int, message: str) -> HttpResponse:
@@ -259,6 +325,23 @@ def link_answer(request, token: str) -> HttpResponse:
         "languages": person.languages.all() if "language" in sections else [],
         "assessments": person.french_assessments.all()[:5] if "language" in sections else [],
         "show_contact": "contact" in sections,
+        "attachments": referral.attachments.all(),
+        "token": token,
         "shared": [dict(Section.choices)[s] for s in referral.sections],
     }
     return render(request, "referrals/link_answer.html", context)
+
+
+@login_not_required
+def link_attachment(request, token: str, attachment_pk: int) -> HttpResponseBase:
+    """A document of the referral, for the holder of a valid, unused answer link."""
+    try:
+        link = link_resolve(token)
+    except LinkInvalid as error:
+        return _link_page(request, 410, str(error))
+    if link.referral.status != ReferralStatus.SENT:
+        return _link_page(request, 410, _("Cette orientation n'attend plus de réponse."))
+    attachment = attachment_for_download(
+        actor=None, referral=link.referral, attachment_pk=attachment_pk, via_link=link.pk
+    )
+    return attachment_response(attachment)

@@ -7,7 +7,7 @@ class Command(BaseCommand):
     help = "Remind recipients of referrals about to expire, and expire those left unanswered."
 
     def add_arguments(self, parser):
-        parser.add_argument("--base-url", default="", help="e.g. https://ancrage.example.org, for links in e-mails")
+        parser.add_argument("--base-url", default=None, help="e.g. https://ancrage.example.org, for links in e-mails")
 
     def handle(self, *args, **options):
         report = referrals_housekeeping(base_url=options["base_url"])
