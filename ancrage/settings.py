@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ancrage.directory",
     "ancrage.referrals",
     "ancrage.rome",
+    "ancrage.employment",
     "ancrage.notifications",
     "ancrage.scheduling",
     "ancrage.demo",

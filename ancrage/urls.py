@@ -15,6 +15,7 @@ urlpatterns = [
     path("plateforme/", include("ancrage.www.platform.urls")),
     path("tableau-de-bord/", include("ancrage.www.dashboard.urls")),
     path("annuaire/", include("ancrage.www.directory.urls")),
+    path("emploi/", include("ancrage.www.employment.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

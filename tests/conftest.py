@@ -65,6 +65,25 @@ def django_db_setup(django_db_setup, django_db_blocker):
         territory_load()
 
 
+@pytest.fixture(scope="session")
+def _rome_session(django_db_setup, django_db_blocker) -> None:
+    """The ROME takes a couple of seconds to load: only sessions that use the ``rome`` fixture pay it."""
+    from ancrage.rome.services import rome_load
+
+    with django_db_blocker.unblock():
+        rome_load()
+
+
+@pytest.fixture
+def rome(db, _rome_session) -> None:
+    """The ROME v4.60 in the test database (loaded again after a test that flushed it)."""
+    from ancrage.rome.models import RomeAppellation
+    from ancrage.rome.services import rome_load
+
+    if not RomeAppellation.objects.exists():
+        rome_load()
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

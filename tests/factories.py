@@ -103,3 +103,49 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     subject = "Rendez-vous de suivi"
     starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=2))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=1))
+
+
+# --- professional integration (issue 4); they need the ROME loaded (the ``rome`` fixture) ---------
+
+
+def appellation(code: str = "10200"):
+    """A ROME appellation by its OGR code (loaded by the ``rome`` fixture)."""
+    from ancrage.rome.models import RomeAppellation
+
+    return RomeAppellation.objects.select_related("occupation").get(code_ogr=code)
+
+
+def appellation_for(rome_code: str):
+    """The first (common) appellation of a ROME fiche."""
+    from ancrage.rome.models import RomeAppellation
+
+    return (
+        RomeAppellation.objects.select_related("occupation")
+        .filter(occupation__code=rome_code, rarely_used=False)
+        .order_by("code_ogr")
+        .first()
+    )
+
+
+class EmployerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employment.Employer"
+
+    name = factory.Sequence(lambda n: f"Entreprise {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    """A job offer by default (pass ``appellation=appellation_for("F1703")``); ``kind="training"`` with a
+    ``training_type`` for a training session."""
+
+    class Meta:
+        model = "employment.Opportunity"
+
+    kind = "job"
+    title = factory.Sequence(lambda n: f"Offre {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    employer = factory.SubFactory(EmployerFactory, organisation=factory.SelfAttribute("..organisation"))
+    appellation = factory.LazyFunction(lambda: appellation_for("K2204"))  # cleaning
+    contract_type = "cdi"
+    opened_on = factory.LazyFunction(dt.date.today)

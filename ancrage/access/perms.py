@@ -157,6 +157,34 @@ def can_attach_to_referral(actor: Actor, referral) -> bool:
     return False
 
 
+def can_view_employment(actor: Actor, person_id: int) -> bool:
+    """Whoever sees the socio-professional section of the record (accompanying organisations, and
+    partners it was shared with): profile, diplomas, experiences, placements and their follow-up."""
+    return can_view_section(actor, person_id, Section.EMPLOYMENT)
+
+
+def can_edit_employment(actor: Actor, person_id: int) -> bool:
+    """Referents and organisation admins of an accompanying organisation: profile, CV, proposals, hiring."""
+    return can_edit_person(actor, person_id)
+
+
+def can_manage_opportunities(actor: Actor) -> bool:
+    """Case workers of any organisation (référents, partner agents such as France Travail, admins) publish
+    employers, job offers and training sessions; they are shared with the whole territory."""
+    return actor.handles_cases and actor.has_role(Role.REFERENT, Role.PARTNER_AGENT, Role.ORG_ADMIN)
+
+
+def can_edit_opportunity(actor: Actor, opportunity_or_employer) -> bool:
+    """The organisation that published an employer or an opportunity maintains it."""
+    return can_manage_opportunities(actor) and actor.organisation_id == opportunity_or_employer.organisation_id
+
+
+def can_view_employment_results(actor: Actor) -> bool:
+    """Aggregates only (counts below 5 suppressed): coordinators for the territory, admins for their
+    organisation's pathways."""
+    return actor.has_role(Role.COORDINATOR, Role.ORG_ADMIN)
+
+
 def can_view_aggregates(actor: Actor) -> bool:
     """Coordinators (collectivity or State) and organisation admins for their own activity."""
     return actor.has_role(Role.COORDINATOR, Role.ORG_ADMIN)

@@ -18,6 +18,7 @@ class Section(models.TextChoices):
     JOURNAL = "journal", _("Journal (notes partagées)")
     APPOINTMENTS = "appointments", _("Rendez-vous")
     SITUATIONS = "situations", _("Situations (logement, emploi, formation)")
+    EMPLOYMENT = "employment", _("Profil professionnel (diplômes, expériences, candidatures)")
     HEALTH = "health", _("Santé (couverture et orientations)")
 
 

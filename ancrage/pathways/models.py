@@ -1,5 +1,7 @@
 """Accompaniment pathways: status machine, diagnostic, plan, journal, appointments."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -71,6 +73,36 @@ TRANSITION_LABELS = {
 }
 
 
+class ProgrammeRule(models.Model):
+    """How a programme runs, as dated data (rules change: the one in force at the pathway's entry applies).
+
+    AGIR (domain.md §2.2): first interview within one month of the CIR signature, a signed commitment
+    contract, accompaniment up to 24 months.
+    """
+
+    programme = models.CharField(_("programme"), max_length=10, choices=Programme.choices)
+    valid_from = models.DateField(_("en vigueur à partir du"))
+    first_interview_months = models.PositiveSmallIntegerField(
+        _("premier entretien au plus tard (mois après la signature du CIR)"), null=True, blank=True
+    )
+    duration_months = models.PositiveSmallIntegerField(_("durée maximale (mois)"), null=True, blank=True)
+    commitment_contract = models.BooleanField(_("contrat d'engagement"), default=False)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("règle de programme")
+        verbose_name_plural = _("règles de programme")
+        ordering = ["programme", "-valid_from"]
+        constraints = [models.UniqueConstraint(fields=["programme", "valid_from"], name="programme_rule_unique_date")]
+
+    def __str__(self) -> str:
+        return f"{self.get_programme_display()} ({self.valid_from:%d/%m/%Y})"
+
+    @classmethod
+    def in_force(cls, programme: str, on: "dt.date") -> "ProgrammeRule | None":
+        return cls.objects.filter(programme=programme, valid_from__lte=on).order_by("-valid_from").first()
+
+
 class PathwayQuerySet(models.QuerySet["Pathway"]):
     def open(self) -> "PathwayQuerySet":
         return self.exclude(status=PathwayStatus.EXITED)
@@ -95,6 +127,13 @@ class Pathway(VersionedModel):
     status = models.CharField(_("étape"), max_length=20, choices=PathwayStatus.choices, default=PathwayStatus.ORIENTED)
     exit_date = models.DateField(_("date de sortie"), null=True, blank=True)
     exit_reason = models.CharField(_("motif de sortie"), max_length=15, choices=ExitReason.choices, blank=True)
+    first_interview_on = models.DateField(_("premier entretien le"), null=True, blank=True)
+    commitment_signed_on = models.DateField(
+        _("contrat d'engagement signé le"),
+        null=True,
+        blank=True,
+        help_text=_("Le contrat d'engagement réciproque, signé par la personne et le référent."),
+    )
 
     history = HistoricalRecords()
     objects = PathwayQuerySet.as_manager()
@@ -112,6 +151,16 @@ class Pathway(VersionedModel):
             models.CheckConstraint(
                 condition=Q(exit_date__isnull=True) | Q(exit_date__gte=models.F("entry_date")),
                 name="pathway_exit_after_entry",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_interview_on__isnull=True) | Q(first_interview_on__gte=models.F("entry_date")),
+                name="pathway_first_interview_after_entry",
+                violation_error_message=_("Le premier entretien ne peut pas précéder l'entrée dans le parcours."),
+            ),
+            models.CheckConstraint(
+                condition=Q(commitment_signed_on__isnull=True) | Q(commitment_signed_on__gte=models.F("entry_date")),
+                name="pathway_commitment_after_entry",
+                violation_error_message=_("Le contrat d'engagement ne peut pas précéder l'entrée dans le parcours."),
             ),
             models.UniqueConstraint(
                 fields=["person", "operator", "programme"],

@@ -169,6 +169,13 @@ class Person(VersionedModel):
         blank=True,
         related_name="persons",
     )
+    cir_signed_on = models.DateField(
+        _("CIR signé le"),
+        null=True,
+        blank=True,
+        help_text=_("Contrat d'intégration républicaine : il ouvre l'accompagnement AGIR."),
+    )
+    cir_ofii_directorate = models.CharField(_("direction territoriale de l'OFII"), max_length=100, blank=True)
     interpreting_needed = models.BooleanField(_("besoin d'interprétariat"), default=False)
     interpreting_language = models.CharField(_("langue d'interprétariat"), max_length=3, blank=True)
     household = models.ForeignKey(

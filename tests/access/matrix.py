@@ -162,6 +162,7 @@ TOKEN_PAGES = {"referrals:link", "referrals:link_attachment"}
 
 # URL names that serve no person data (checked by the URL walk so a new view cannot slip through).
 NO_PERSON_DATA = {
+    "employment:appellation_search",
     "home",
     "healthz",
     "set_language",
