@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "ancrage.referrals",
     "ancrage.rome",
     "ancrage.employment",
+    "ancrage.tracks",
+    "ancrage.deadlines",
     "ancrage.notifications",
     "ancrage.scheduling",
     "ancrage.demo",

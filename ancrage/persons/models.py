@@ -482,6 +482,7 @@ class ResidenceDocument(TimestampedModel):
     number = models.CharField(_("numéro"), max_length=30, blank=True)
     issue_date = models.DateField(_("délivré le"))
     expiry_date = models.DateField(_("expire le"), null=True, blank=True)
+    renewal_requested_on = models.DateField(_("renouvellement demandé le"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -493,6 +494,11 @@ class ResidenceDocument(TimestampedModel):
             models.CheckConstraint(
                 condition=Q(expiry_date__isnull=True) | Q(expiry_date__gt=models.F("issue_date")),
                 name="residence_document_expires_after_issue",
+            ),
+            models.CheckConstraint(
+                condition=Q(renewal_requested_on__isnull=True) | Q(renewal_requested_on__gte=models.F("issue_date")),
+                name="residence_document_renewal_after_issue",
+                violation_error_message=_("La demande de renouvellement ne peut pas précéder la délivrance du titre."),
             ),
         ]
 
