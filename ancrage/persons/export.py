@@ -197,6 +197,111 @@ def person_export_data(actor: Actor, person: Person) -> dict[str, Any]:
             for e in AuditEvent.objects.filter(person_id=person.pk).select_related("user", "organisation")[:1000]
         ],
     }
+    data |= _tracks_data(actor, person)
+    return data
+
+
+def _tracks_data(actor: Actor, person: Person) -> dict[str, Any]:
+    """Employment, housing, rights and language tracks, and the deadlines; the health compartment only
+    for a member holding the health permission (the export is the exporting organisation's view)."""
+    from ancrage.deadlines.models import Deadline
+    from ancrage.employment.models import Diploma, EmploymentProfile, Placement, TargetOccupation, WorkExperience
+    from ancrage.tracks import models as tracks
+
+    profile = EmploymentProfile.objects.filter(person=person).first()
+    data: dict[str, Any] = {
+        "employment_profile": _rows(
+            [profile] if profile else [],
+            [
+                "schooling_years",
+                "literacy",
+                "licence_status",
+                "licence_country",
+                "licence_first_receipt_on",
+                "mobility_radius_km",
+                "availability",
+                "available_from",
+                "childcare_constraint",
+                "health_constraint",
+                "no_night_or_weekend",
+                "france_travail_registered_on",
+                "france_travail_id",
+                "rsa",
+            ],
+        ),
+        "diplomas": _rows(
+            Diploma.objects.filter(person=person),
+            ["title", "country", "level", "field", "year", "recognition_status", "recognition_requested_on"],
+        ),
+        "work_experiences": [
+            {"occupation": e.appellation.label, "rome_code": e.rome_code, "country": e.country, "years": str(e.years)}
+            for e in WorkExperience.objects.filter(person=person).select_related("appellation")
+        ],
+        "target_occupations": [
+            {"occupation": t.appellation.label, "rome_code": t.rome_code}
+            for t in TargetOccupation.objects.filter(person=person).select_related("appellation")
+        ],
+        "placements": [
+            {
+                "opportunity": p.opportunity.title,
+                "status": p.get_status_display(),
+                "proposed_on": _value(p.proposed_on),
+                "contract_type": p.get_contract_type_display(),
+                "contract_start": _value(p.contract_start),
+                "contract_end": _value(p.contract_end),
+            }
+            for p in Placement.objects.filter(person=person).select_related("opportunity")
+        ],
+        "siao_requests": _rows(
+            tracks.SiaoRequest.objects.filter(person=person),
+            ["kind", "requested_on", "status", "decided_on", "outcome"],
+        ),
+        "social_housing_requests": _rows(
+            tracks.SocialHousingRequest.objects.filter(person=person),
+            ["sne_number", "requested_on", "last_renewed_on", "household_size", "status", "closed_on"],
+        ),
+        "housing_offers": _rows(
+            tracks.HousingOffer.objects.filter(person=person),
+            ["landlord", "typology", "rent", "offered_on", "decision", "decided_on", "refusal_reason"],
+        ),
+        "mobility_candidacies": _rows(
+            tracks.MobilityCandidacy.objects.filter(person=person),
+            ["submitted_on", "status", "proposed_place", "moved_on"],
+        ),
+        "stay_extensions": _rows(tracks.StayExtension.objects.filter(person=person), ["kind", "granted_on", "months"]),
+        "caf": _rows(tracks.CafFile.objects.filter(person=person), ["number", "registered_on", "benefits"]),
+        "bank_account": _rows(
+            tracks.BankAccount.objects.filter(person=person),
+            ["step", "refused_on", "bdf_requested_on", "designated_on", "opened_on", "bank_name"],
+        ),
+        "civic_training": _rows(tracks.CivicTraining.objects.filter(person=person), ["session", "attended_on"]),
+        "language_prescriptions": _rows(
+            tracks.LanguagePrescription.objects.filter(person=person), ["prescribed_on", "hours", "target_level"]
+        ),
+        "language_courses": _rows(
+            tracks.LanguageCourse.objects.filter(person=person), ["title", "start_on", "end_on", "hours", "status"]
+        ),
+        "cir": {"signed_on": _value(person.cir_signed_on), "ofii_directorate": person.cir_ofii_directorate},
+    }
+    deadlines = Deadline.objects.filter(person=person)
+    if actor.can_access_health:
+        data["health"] = _rows(
+            tracks.HealthCoverage.objects.filter(person=person),
+            [
+                "puma_status",
+                "puma_requested_on",
+                "puma_opened_on",
+                "css_status",
+                "css_opened_on",
+                "css_expires_on",
+                "gp_declared_on",
+                "checkup_done_on",
+                "interpreting_needed",
+            ],
+        )
+    else:
+        deadlines = deadlines.exclude(code="css_renewal")
+    data["deadlines"] = _rows(deadlines, ["code", "due_on", "status", "done_on", "rule_label"])
     return data
 
 
@@ -204,8 +309,52 @@ def to_json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
+# Track sections of the export shown in the PDF: key -> (title, model whose field names label the columns).
+def _track_tables(data: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
+    from django.core.exceptions import FieldDoesNotExist
+    from django.utils.translation import gettext as _
+
+    from ancrage.deadlines.models import Deadline
+    from ancrage.employment import models as employment
+    from ancrage.tracks import models as tracks
+
+    sections = [
+        ("employment_profile", _("Profil socio-professionnel"), employment.EmploymentProfile),
+        ("diplomas", _("Diplômes"), employment.Diploma),
+        ("work_experiences", _("Expériences professionnelles"), employment.WorkExperience),
+        ("target_occupations", _("Métiers visés"), employment.TargetOccupation),
+        ("placements", _("Mises en relation"), employment.Placement),
+        ("siao_requests", _("Demandes SIAO"), tracks.SiaoRequest),
+        ("social_housing_requests", _("Demandes de logement social"), tracks.SocialHousingRequest),
+        ("housing_offers", _("Propositions de logement"), tracks.HousingOffer),
+        ("mobility_candidacies", _("Mobilité nationale"), tracks.MobilityCandidacy),
+        ("stay_extensions", _("Prolongations de séjour"), tracks.StayExtension),
+        ("health", _("Santé (couverture)"), tracks.HealthCoverage),
+        ("caf", _("CAF"), tracks.CafFile),
+        ("bank_account", _("Compte bancaire"), tracks.BankAccount),
+        ("civic_training", _("Formation civique"), tracks.CivicTraining),
+        ("language_prescriptions", _("Prescriptions linguistiques"), tracks.LanguagePrescription),
+        ("language_courses", _("Cours de français"), tracks.LanguageCourse),
+        ("deadlines", _("Échéances"), Deadline),
+    ]
+    tables = []
+    for key, title, model in sections:
+        rows = data.get(key) or []
+        if not rows:
+            continue
+        names = list(rows[0])
+        headers = []
+        for name in names:
+            try:
+                headers.append(str(model._meta.get_field(name).verbose_name))
+            except FieldDoesNotExist:
+                headers.append({"occupation": _("Métier"), "opportunity": _("Opportunité")}.get(name, name))
+        tables.append((title, headers, [[row[name] for name in names] for row in rows]))
+    return tables
+
+
 def to_pdf(data: dict[str, Any], *, base_url: str) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("persons/export_pdf.html", {"data": data})
+    html = render_to_string("persons/export_pdf.html", {"data": data, "track_tables": _track_tables(data)})
     return HTML(string=html, base_url=base_url).write_pdf()
