@@ -75,6 +75,138 @@ def main() -> None:
     print(f"ratio caseload page 40 / page 1: {ratio:.2f}")
     ratio = results["API persons, page 20"] / results["API persons, page 1"]
     print(f"ratio API page 20 / page 1: {ratio:.2f}")
+    _bench_matching(args.runs, membership)
+
+
+# --- explained matching (issue 4 §4): one person against 2,000 opportunities, one opportunity against
+# 10,000 candidates. Synthetic rows are created inside a transaction that is rolled back at the end. ---
+
+MATCHING_OPPORTUNITIES = 2_000
+MATCHING_CANDIDATES = 10_000
+
+
+def _bench_matching(runs: int, membership) -> None:
+    import datetime as dt
+
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from ancrage.access.models import AccessGrant, GrantOrigin
+    from ancrage.access.sections import ALL_SECTIONS
+    from ancrage.employment.matching import candidate_ids, rank_candidates, rank_opportunities
+    from ancrage.employment.models import Opportunity, TargetOccupation
+    from ancrage.organisations.actor import Actor
+    from ancrage.pathways.models import Pathway
+    from ancrage.persons.models import FrenchAssessment, Person
+    from ancrage.rome.models import RomeAppellation
+
+    appellations = list(
+        RomeAppellation.objects.filter(rarely_used=False)
+        .order_by("code_ogr")
+        .values_list("pk", "occupation__code")[::40]
+    )
+    if not appellations:
+        print("matching: the ROME is not loaded (manage.py rome_load), skipped")
+        return
+    actor = Actor(user=membership.user, membership=membership)
+    organisation = membership.organisation
+    today = timezone.localdate()
+
+    def measure(label: str, call) -> None:
+        with CaptureQueriesContext(connection) as queries:
+            call()
+        timings = []
+        for _ in range(runs):
+            actor.cache.clear()
+            start = time.perf_counter()
+            call()
+            timings.append((time.perf_counter() - start) * 1000)
+        timings.sort()
+        p50 = statistics.median(timings)
+        p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+        print(f"{label:46} {len(queries):>8} {p50:>9.1f} {p95:>9.1f}")
+
+    with transaction.atomic():
+        missing = MATCHING_OPPORTUNITIES - Opportunity.objects.open().count()
+        Opportunity.objects.bulk_create(
+            [
+                Opportunity(
+                    kind="job",
+                    title=f"Bench offre {i}",
+                    organisation=organisation,
+                    appellation_id=appellations[i % len(appellations)][0],
+                    rome_code=appellations[i % len(appellations)][1],
+                    contract_type="cdi",
+                    min_french_level=("A2", "B1", "")[i % 3],
+                    licence_required=i % 7 == 0,
+                    opened_on=today,
+                )
+                for i in range(max(0, missing))
+            ],
+            batch_size=500,
+        )
+        missing = MATCHING_CANDIDATES - len(candidate_ids(actor))
+        actor.cache.clear()
+        if missing > 0:
+            persons = Person.objects.bulk_create(
+                [
+                    Person(sex="MF"[i % 2], created_by_organisation=organisation, display_name=f"BENCH {i}")
+                    for i in range(missing)
+                ],
+                batch_size=500,
+            )
+            pathways = Pathway.objects.bulk_create(
+                [
+                    Pathway(person=p, programme="agir", operator=organisation, entry_date=today - dt.timedelta(days=60))
+                    for p in persons
+                ],
+                batch_size=500,
+            )
+            AccessGrant.objects.bulk_create(
+                [
+                    AccessGrant(
+                        person_id=pw.person_id,
+                        organisation=organisation,
+                        sections=sorted(ALL_SECTIONS),
+                        origin=GrantOrigin.PATHWAY,
+                        pathway=pw,
+                    )
+                    for pw in pathways
+                ],
+                batch_size=500,
+            )
+            TargetOccupation.objects.bulk_create(
+                [
+                    TargetOccupation(
+                        person=p,
+                        appellation_id=appellations[i % len(appellations)][0],
+                        rome_code=appellations[i % len(appellations)][1],
+                    )
+                    for i, p in enumerate(persons)
+                ],
+                batch_size=500,
+            )
+            FrenchAssessment.objects.bulk_create(
+                [
+                    FrenchAssessment(person=p, assessed_on=today, level=("A1", "A2", "B1")[i % 3], kind="tested")
+                    for i, p in enumerate(persons)
+                ],
+                batch_size=500,
+            )
+        person_id = candidate_ids(actor)[0]
+        actor.cache.clear()
+        opportunity = Opportunity.objects.open().order_by("pk").first()
+        print(f"{'matching':46} {'queries':>8} {'p50 ms':>9} {'p95 ms':>9}")
+        measure(
+            f"rank {Opportunity.objects.open().count():,} open opportunities",
+            lambda: rank_opportunities(person_id, include_blocked=True),
+        )
+        measure(
+            f"rank candidates among {len(candidate_ids(actor)):,} persons",
+            lambda: rank_candidates(actor, opportunity, include_blocked=True),
+        )
+        transaction.set_rollback(True)  # the synthetic rows never stay
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "ninja",
     "django_htmx",
     "template_partials",
@@ -83,6 +84,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "ancrage.urls"
 WSGI_APPLICATION = "ancrage.wsgi.application"
+
+# Widgets render with the project's templates too (the job-title field has its own widget template).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

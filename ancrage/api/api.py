@@ -13,7 +13,19 @@ from django.urls import URLPattern, URLResolver, path
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
 
-from . import directory, me, persons, referrals, rome
+from . import (
+    agenda,
+    coverage,
+    directory,
+    employment_matches,
+    employment_opportunities,
+    employment_profiles,
+    me,
+    persons,
+    referrals,
+    rome,
+    tracks,
+)
 from .auth import SessionActorAuth, TokenAuth
 
 
@@ -55,6 +67,12 @@ api.add_router("", persons.router)
 api.add_router("", directory.router)
 api.add_router("", referrals.router)
 api.add_router("", rome.router)
+api.add_router("", employment_matches.router)
+api.add_router("", employment_profiles.router)
+api.add_router("", employment_opportunities.router)
+api.add_router("", coverage.router)
+api.add_router("", agenda.router)
+api.add_router("", tracks.router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -92,6 +92,25 @@ class Rules:
 # --- calculators -----------------------------------------------------------------------------------
 
 
+def _before(expiry: dt.date) -> Schedule:
+    """Due ``months`` before an expiry, opening ``lead_months`` earlier."""
+
+    def schedule(params: dict) -> tuple[dt.date | None, dt.date]:
+        due = add_months(expiry, -params["months"])
+        return add_months(due, -params["lead_months"]), due
+
+    return schedule
+
+
+def _after(anchor: dt.date) -> Schedule:
+    """Due ``months`` after the anchor, opening on it."""
+
+    def schedule(params: dict) -> tuple[dt.date | None, dt.date]:
+        return anchor, add_months(anchor, params["months"])
+
+    return schedule
+
+
 def _asylum_housing_exit(person: Person) -> Iterator[Draft]:
     """Stay in asylum housing after protection: until the end of the 3rd month after the month of the
     notification, renewable once for 3 months with OFII's agreement (CASF; domain.md §3.5)."""
@@ -200,33 +219,25 @@ def _residence_renewal(person: Person) -> Iterator[Draft]:
     """A residence card's renewal is asked 4 to 2 months before it expires."""
     documents = sorted(person.residence_documents.all(), key=lambda d: (d.issue_date, d.pk))
     for index, document in enumerate(documents):
-        if document.kind not in RENEWABLE_DOCUMENTS or not document.expiry_date:
+        expires = document.expiry_date
+        if document.kind not in RENEWABLE_DOCUMENTS or expires is None:
             continue
         later = next((d for d in documents[index + 1 :] if d.kind in RENEWABLE_DOCUMENTS), None)
         done_on = document.renewal_requested_on or (later.issue_date if later else None)
 
-        def schedule(params: dict, expiry: dt.date = document.expiry_date):
-            due = add_months(expiry, -params["months"])
-            return add_months(due, -params["lead_months"]), due
-
-        yield Draft(
-            RuleCode.RESIDENCE_RENEWAL, f"document:{document.pk}", document.expiry_date, schedule, done_on=done_on
-        )
+        yield Draft(RuleCode.RESIDENCE_RENEWAL, f"document:{document.pk}", expires, _before(expires), done_on=done_on)
 
 
 def _pathways(person: Person) -> Iterator[Draft]:
     """AGIR: first interview within a month of the CIR; every programme: its maximum duration."""
     for pathway in person.pathways.all():
-        if person.cir_signed_on:
-
-            def interview(params: dict, cir: dt.date = person.cir_signed_on):
-                return cir, add_months(cir, params["months"])
-
+        cir_signed_on = person.cir_signed_on
+        if cir_signed_on is not None:
             yield Draft(
                 RuleCode.AGIR_FIRST_INTERVIEW,
                 f"pathway:{pathway.pk}",
-                person.cir_signed_on,
-                interview,
+                cir_signed_on,
+                _after(cir_signed_on),
                 done_on=pathway.first_interview_on,
                 cancelled=pathway.first_interview_on is None and pathway.exit_date is not None,
                 programme=pathway.programme,
@@ -249,14 +260,11 @@ def _pathways(person: Person) -> Iterator[Draft]:
 def _css_renewal(person: Person) -> Iterator[Draft]:
     """The complémentaire santé solidaire is granted for a year: ask its renewal 2 months before."""
     health = getattr(person, "health", None)
-    if health is None or health.css_status != "open" or not health.css_expires_on:
+    expires = health.css_expires_on if health is not None and health.css_status == "open" else None
+    if expires is None:
         return
 
-    def schedule(params: dict, expiry: dt.date = health.css_expires_on):
-        due = add_months(expiry, -params["months"])
-        return add_months(due, -params["lead_months"]), due
-
-    yield Draft(RuleCode.CSS_RENEWAL, f"css:{health.css_expires_on.isoformat()}", health.css_expires_on, schedule)
+    yield Draft(RuleCode.CSS_RENEWAL, f"css:{expires.isoformat()}", expires, _before(expires))
 
 
 def drafts_for(person: Person, reciprocity: dict[str, list]) -> Iterable[Draft]:

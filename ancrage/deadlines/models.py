@@ -5,6 +5,7 @@ later ``valid_from``. Each deadline keeps the parameters it was computed with (`
 version (``rule_label``), so a new version never rewrites history.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -117,3 +118,38 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_code_display()} — {self.due_on:%d/%m/%Y}"
+
+
+class CalendarFeed(models.Model):
+    """A secret calendar address (.ics) for one user in one organisation.
+
+    Only the SHA-256 of the token is kept: the address is shown once, at creation. A new address
+    revokes the previous one. Access is recomputed at each fetch from the membership, so a membership
+    that ended serves nothing.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds", verbose_name=_("utilisateur")
+    )
+    membership = models.ForeignKey(
+        "organisations.Membership",
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+        verbose_name=_("appartenance"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("dernière lecture"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda partagé")
+        verbose_name_plural = _("agendas partagés")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ({self.created_at:%d/%m/%Y})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

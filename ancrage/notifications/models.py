@@ -12,6 +12,8 @@ class Kind(models.TextChoices):
     REFERRAL_CLOSED = "referral_closed", _("Une orientation reçue est annulée ou expire")
     REFERRAL_REMINDER = "referral_reminder", _("Une orientation reçue va expirer sans réponse")
     SERVICE_STALE = "service_stale", _("Des services de mon organisation sont à actualiser dans l'annuaire")
+    FOLLOW_UP_DUE = "follow_up_due", _("Un suivi dans l'emploi est à faire")
+    DEADLINE_DUE = "deadline_due", _("Des échéances arrivent ou sont dépassées pour les personnes que j'accompagne")
 
 
 class Notification(models.Model):

@@ -346,7 +346,7 @@ def _track_tables(data: dict[str, Any]) -> list[tuple[str, list[str], list[list[
         headers = []
         for name in names:
             try:
-                headers.append(str(model._meta.get_field(name).verbose_name))
+                headers.append(str(getattr(model._meta.get_field(name), "verbose_name", name)))
             except FieldDoesNotExist:
                 headers.append({"occupation": _("Métier"), "opportunity": _("Opportunité")}.get(name, name))
         tables.append((title, headers, [[row[name] for name in names] for row in rows]))

@@ -25,6 +25,8 @@ class DailyJob:
 DAILY_JOBS: tuple[DailyJob, ...] = (
     DailyJob("referrals_housekeeping", "ancrage.scheduling.tasks.referrals_daily", 6),
     DailyJob("directory_housekeeping", "ancrage.scheduling.tasks.directory_daily", 6),
+    DailyJob("employment_followups", "ancrage.scheduling.tasks.employment_daily", 6),
+    DailyJob("deadline_reminders", "ancrage.scheduling.tasks.deadlines_daily", 6),
 )
 
 

@@ -17,3 +17,21 @@ def referrals_daily() -> dict[str, int]:
 @task()
 def directory_daily() -> dict[str, int]:
     return {"organisations_reminded": directory_stale_reminders()}
+
+
+@task()
+def employment_daily() -> dict[str, int]:
+    from ancrage.employment.housekeeping import followup_reminders
+
+    return {"follow_ups_reminded": followup_reminders()}
+
+
+@task()
+def deadlines_daily() -> dict[str, int]:
+    """Recompute every deadline (rules in force, record changes missed), then send the day's reminders."""
+    from ancrage.deadlines.engine import recompute_all
+    from ancrage.deadlines.notify import deadline_reminders
+
+    recomputed = recompute_all()
+    report = deadline_reminders(base_url=settings.SITE_URL)
+    return {"recomputed": recomputed, "soon": report.soon, "overdue": report.overdue, "users": report.users}

@@ -188,3 +188,130 @@ NO_PERSON_DATA = {
 # Prefixes of URL names outside person data: Django admin (no person model registered), platform
 # administration of organisations and users, API token management.
 NO_PERSON_DATA_PREFIXES = ("admin:", "platform:", "accounts:token", "api:token", "notifications:")
+
+# --- employment: the socio-professional profile, CV and commitment contract (issue 4) ----------------
+# Marc's consent covers identity and language only: the employment section is not his (404).
+PERSON_PAGES.update(
+    {
+        "employment:profile": ("person", _row(200, 200, 404)),
+        "employment:profile_edit": ("person", _row(200, 200, 404)),
+        "employment:diploma_add": ("person", _row(200, 200, 404)),
+        "employment:diploma_edit": ("employment_diploma", _row(200, 200, 404)),
+        "employment:experience_add": ("person", _row(200, 200, 404)),
+        "employment:experience_edit": ("employment_experience", _row(200, 200, 404)),
+        "employment:target_add": ("person", _row(200, 200, 404)),
+        "employment:cv": ("person", _row(200, 200, 404)),
+        "employment:commitment_contract": ("pathway", _row(200, 200, 404)),
+        "api:employment_profile": ("person", {**_row(200, 200, 404), "anonymous": 401}),
+    }
+)
+PERSON_ACTIONS.update(
+    {
+        "employment:diploma_delete": ("employment_diploma", {**_row(302, 302, 404), "anonymous": 302}),
+        "employment:experience_delete": ("employment_experience", {**_row(302, 302, 404), "anonymous": 302}),
+        "employment:target_delete": ("employment_target", {**_row(302, 302, 404), "anonymous": 302}),
+    }
+)
+
+# --- employment: employers, opportunities, placements and follow-up (issue 4) --------------------------
+# The scope person is proposed by Amina's organisation on an opportunity it published; a second
+# placement is hired (follow-ups). Marc does not see the employment section (404).
+_CASE_WORKERS = {**dict.fromkeys(("amina", "olivier", "marc", "hugo"), 200), **OUTSIDERS, "hugo": 200}
+PERSON_PAGES.update(
+    {
+        "employment:placement_detail": ("placement", _row(200, 200, 404)),
+        "employment:followup_edit": ("follow_up", _row(200, 200, 404)),
+        # Every case worker reads the opportunity; its placements block lists only the persons whose
+        # employment section the viewer sees (Hugo sees the page without the person: tests/employment).
+        "employment:opportunity_detail": ("opportunity", _CASE_WORKERS),
+        "api:placement_detail": ("placement", {**_row(200, 200, 404), "anonymous": 401}),
+    }
+)
+PERSON_ACTIONS.update(
+    {
+        # An empty post (no version) is refused with a message; outsiders never learn the placement exists.
+        "employment:placement_transition": ("placement_withdraw", {**_row(302, 302, 404), "anonymous": 302}),
+        # Person and opportunity come in the query string or the form: without them, 404 for everybody.
+        # Denial with real parameters is proven in tests/employment/test_placements_views.py.
+        "employment:placement_propose": ("no_args", {**_row(404, 404, 404), "anonymous": 302}),
+        # {"version": 1} is the current version: the accompanying team withdraws the proposal.
+        "api:placement_transition": ("placement_withdraw", {**_row(200, 200, 404), "anonymous": 401}),
+    }
+)
+LIST_PAGES.update(
+    {
+        "employment:opportunity_list": _CASE_WORKERS,
+        "employment:employer_list": _CASE_WORKERS,
+        "api:placement_list": {**dict.fromkeys(PERSONAS, 200), "anonymous": 401},
+    }
+)
+NO_PERSON_DATA |= {
+    "employment:opportunity_create",
+    "employment:opportunity_edit",
+    "employment:opportunity_transition",
+    "employment:employer_create",
+    "employment:employer_detail",
+    "employment:employer_edit",
+    "api:opportunity_list",
+    "api:opportunity_detail",
+    "api:employer_list",
+}
+
+# --- coverage of the tracks for coordinators (issue 5 §7): aggregates only, counts < 5 suppressed -----
+# Coordinators and organisation admins; everybody else gets 404 (tests/coverage).
+_AGGREGATES = {**dict.fromkeys(PERSONAS, 404), "olivier": 200, "claire": 200, "yves": 200}
+LIST_PAGES.update(
+    {
+        "coverage:index": {**_AGGREGATES, "anonymous": 302},
+        "api:coverage": {**_AGGREGATES, "anonymous": 401},
+    }
+)
+
+# --- the référent's "À faire" and calendar feed (issue 5) -------------------------------------------
+# Lists of the caller's own scope; coordinators and the platform admin do no case work (404).
+LIST_PAGES.update(
+    {
+        "agenda:todo": {**_CASE_WORKERS},
+        "api:agenda_list": {**dict.fromkeys(PERSONAS, 200), "anonymous": 401},
+    }
+)
+# The page that creates / revokes the secret address shows no person data.
+NO_PERSON_DATA |= {"agenda:feed"}
+# The .ics behind a secret token (no session): denial (wrong, revoked, membership ended) is proven in
+# tests/agenda/test_feed.py.
+TOKEN_PAGES |= {"agenda:feed_ics"}
+
+# --- employment: explained matching and results (issue 4 §4–5) ----------------------------------------
+# Opportunities ranked for a person need the employment section (Marc's consent is language only: 404).
+# Candidates for an opportunity: case workers, among the persons whose employment section they see;
+# each listed person gets a read event (and the list one event with the ids).
+PERSON_PAGES.update(
+    {
+        "employment:matches_for_person": ("person", _row(200, 200, 404)),
+        "api:person_matches": ("person", {**_row(200, 200, 404), "anonymous": 401}),
+        "employment:candidates_for_opportunity": ("opportunity", _CASE_WORKERS),
+        "api:opportunity_candidates": ("opportunity", {**_CASE_WORKERS, "anonymous": 401}),
+    }
+)
+# Results: aggregates for coordinators (territory) and organisation admins (their pathways).
+LIST_PAGES.update(
+    {
+        "employment:results": {**_AGGREGATES, "anonymous": 302},
+        "api:employment_results": {**_AGGREGATES, "anonymous": 401},
+    }
+)
+
+# --- tracks: housing, health, language and rights (issue 5) --------------------------------------------
+# Marc's consent covers identity and language: he reads the page (language track only) and the API,
+# may not edit a language item (403), and never learns of a housing or rights item (404).
+PERSON_PAGES.update(
+    {
+        "tracks:overview": ("person", _row(200, 200, 200)),
+        "tracks:item_add": ("tracks_language_kind", _row(200, 200, 403)),
+        "tracks:item_edit": ("tracks_siao", _row(200, 200, 404)),
+        "tracks:record_edit": ("tracks_caf", _row(200, 200, 404)),
+        "api:person_tracks": ("person", {**_row(200, 200, 200), "anonymous": 401}),
+        "api:person_deadlines": ("person", {**_row(200, 200, 200), "anonymous": 401}),
+    }
+)
+PERSON_ACTIONS.update({"tracks:item_delete": ("tracks_siao", {**_row(302, 302, 404), "anonymous": 302})})

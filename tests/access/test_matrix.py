@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def scope(cast):
+def scope(cast, rome):
     pathway = PathwayFactory(
         operator=cast.agir, referent=cast.amina.user, person=PersonFactory(name=("KAROUI", "Salma"))
     )
@@ -86,6 +86,9 @@ def scope(cast):
             objective.pk,
             PlanAction.objects.create(objective=objective, title="Demande SNE").pk,
         ),
+        **_employment_scope(person),
+        **_placement_scope(cast, person),
+        **_tracks_scope(person),
     }
 
 
@@ -176,3 +179,61 @@ def test_lists_of_persons_are_audited_with_the_ids_shown(client, cast, scope, ur
     _client_for(client, cast, "amina").get(reverse(url_name))
     event = AuditEvent.objects.filter(user=cast.amina.user, action="read", person__isnull=True).latest("id")
     assert scope["person"][0] in event.details["ids"]
+
+
+def _employment_scope(person):
+    """A diploma, an experience and a target occupation of the scope person (the ROME is loaded)."""
+    from ancrage.employment.models import Diploma, TargetOccupation, WorkExperience
+
+    from ..factories import appellation_for
+
+    diploma = Diploma.objects.create(person=person, title="Licence de gestion", country="AF", level=6)
+    experience = WorkExperience.objects.create(
+        person=person, appellation=appellation_for("N1103"), country="AF", years=3
+    )
+    target = TargetOccupation.objects.create(person=person, appellation=appellation_for("N1103"))
+    return {
+        "employment_diploma": (person.pk, diploma.pk),
+        "employment_experience": (person.pk, experience.pk),
+        "employment_target": (person.pk, target.pk),
+    }
+
+
+def _placement_scope(cast, person):
+    """An opportunity of Amina's organisation with the scope person proposed, and a hired placement."""
+    from ancrage.employment.services import placement_propose, placement_transition
+
+    from ..factories import OpportunityFactory
+
+    opportunity = OpportunityFactory(organisation=cast.agir, title="Agent d'entretien")
+    placement = placement_propose(actor=cast.amina.actor, person=person, opportunity=opportunity)
+    hired = placement_propose(
+        actor=cast.amina.actor, person=person, opportunity=OpportunityFactory(organisation=cast.agir)
+    )
+    hired = placement_transition(
+        actor=cast.amina.actor,
+        placement=hired,
+        name="hire",
+        expected_version=hired.version,
+        contract_type="cdi",
+        contract_start=dt.date.today(),
+    )
+    return {
+        "opportunity": (opportunity.pk,),
+        "placement": (placement.pk,),
+        "placement_withdraw": (placement.pk, "withdraw"),
+        "follow_up": (hired.pk, hired.follow_ups.first().pk),
+        "no_args": (),
+    }
+
+
+def _tracks_scope(person):
+    """A SIAO request (housing track) of the scope person, a language kind and the CAF record."""
+    from ancrage.tracks.models import SiaoRequest
+
+    siao = SiaoRequest.objects.create(person=person, kind="insertion", requested_on=dt.date(2025, 7, 1))
+    return {
+        "tracks_language_kind": (person.pk, "formation-civique"),
+        "tracks_siao": (person.pk, "siao", siao.pk),
+        "tracks_caf": (person.pk, "caf"),
+    }

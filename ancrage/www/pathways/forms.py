@@ -31,12 +31,28 @@ class PathwayCreateForm(forms.Form):
 class PathwayEditForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Pathway
-        fields = ["referent", "oriented_by", "entry_date"]
-        widgets = {"entry_date": DateInput()}
+        fields = ["referent", "oriented_by", "entry_date", "first_interview_on", "commitment_signed_on"]
+        widgets = {
+            "entry_date": DateInput(),
+            "first_interview_on": DateInput(),
+            "commitment_signed_on": DateInput(),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["referent"].queryset = referents_of(self.instance.operator)
+
+    def clean_first_interview_on(self):
+        day = self.cleaned_data.get("first_interview_on")
+        if day and day > timezone.localdate():
+            raise ValidationError(_("Le premier entretien ne peut pas être daté dans le futur."))
+        return day
+
+    def clean_commitment_signed_on(self):
+        day = self.cleaned_data.get("commitment_signed_on")
+        if day and day > timezone.localdate():
+            raise ValidationError(_("La date de signature du contrat d'engagement ne peut pas être dans le futur."))
+        return day
 
 
 class TransitionForm(forms.Form):

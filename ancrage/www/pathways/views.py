@@ -1,4 +1,6 @@
-"""A pathway: steps, diagnostic, plan; and the user's appointments."""
+"""A pathway: steps, programme milestones, diagnostic, plan; and the user's appointments."""
+
+import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,8 +15,8 @@ from ancrage.access import perms
 from ancrage.access.sections import Section
 from ancrage.audit.services import audit_read
 from ancrage.core.concurrency import ConcurrentEditError
-from ancrage.core.dates import add_months
 from ancrage.core.pagination import paginate
+from ancrage.pathways import outcomes
 from ancrage.pathways.models import (
     Appointment,
     DiagnosticDomain,
@@ -78,6 +80,37 @@ def pathway_create_view(request: AncrageRequest, person_pk: int) -> HttpResponse
     )
 
 
+def _months_between(start: dt.date, end: dt.date) -> int:
+    """Whole calendar months from ``start`` to ``end`` (0 when ``end`` has passed)."""
+    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    return max(months, 0)
+
+
+def programme_flow(pathway: Pathway, today: dt.date) -> dict:
+    """The programme's milestones, computed from its dated rule (domain.md §2.2), never ticked by hand."""
+    rule = outcomes.rule_for(pathway)
+    cir_signed_on = pathway.person.cir_signed_on
+    end = outcomes.planned_end(pathway, rule)
+    flow: dict = {
+        "rule": rule,
+        "cir_signed_on": cir_signed_on,
+        "first_interview_due": outcomes.first_interview_due(pathway, cir_signed_on, rule),
+        "first_interview_late": outcomes.first_interview_late(pathway, cir_signed_on, today),
+        "planned_end": end,
+        "months_remaining": _months_between(today, end) if end and pathway.is_open else None,
+        "positive_exit": None,
+        "missing": [],
+    }
+    if pathway.exit_date is not None:
+        housing, work = outcomes.durable_flags([pathway.person_id], pathway.exit_date)[pathway.person_id]
+        flow["positive_exit"] = outcomes.positive_exit(pathway)
+        if not housing:
+            flow["missing"].append(_("Pas de logement durable à la date de sortie"))
+        if not work:
+            flow["missing"].append(_("Pas d'emploi durable ni de formation qualifiante à la date de sortie"))
+    return flow
+
+
 def pathway_detail(request: AncrageRequest, pk: int) -> HttpResponse:
     pathway = get_pathway_for_user(request, pk)
     actor = request.actor
@@ -88,7 +121,6 @@ def pathway_detail(request: AncrageRequest, pk: int) -> HttpResponse:
     )
     transitions = pathway.transitions.select_related("by")
     can_manage = perms.can_manage_pathway(actor, pathway)
-    end_of_accompaniment = add_months(pathway.entry_date, 24)
     return render(
         request,
         "pathways/detail.html",
@@ -100,7 +132,8 @@ def pathway_detail(request: AncrageRequest, pk: int) -> HttpResponse:
             "transitions": transitions,
             "can_manage": can_manage,
             "today": timezone.localdate(),
-            "end_of_accompaniment": end_of_accompaniment,
+            "flow": programme_flow(pathway, timezone.localdate()),
+            "can_print_contract": perms.can_edit_employment(actor, pathway.person_id),
             "transition_form": TransitionForm(initial={"version": pathway.version}),
             "nav": "persons",
             "title": str(pathway),
@@ -119,6 +152,8 @@ def pathway_edit(request: AncrageRequest, pk: int) -> HttpResponse:
             "referent_id": form.cleaned_data["referent"].pk if form.cleaned_data["referent"] else None,
             "oriented_by": form.cleaned_data["oriented_by"],
             "entry_date": form.cleaned_data["entry_date"],
+            "first_interview_on": form.cleaned_data["first_interview_on"],
+            "commitment_signed_on": form.cleaned_data["commitment_signed_on"],
         }
         try:
             pathway_update(actor=actor, pathway=pathway, expected_version=form.cleaned_data["version"], data=data)

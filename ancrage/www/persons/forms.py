@@ -85,7 +85,15 @@ class PersonFieldsForm(forms.ModelForm):
 
 class PersonEditForm(VersionedFormMixin, PersonFieldsForm):
     class Meta(PersonFieldsForm.Meta):
-        pass
+        # The CIR (signed with the OFII) opens the AGIR programme: its date drives the first interview.
+        fields = [*PersonFieldsForm.Meta.fields, "cir_signed_on", "cir_ofii_directorate"]
+        widgets = {**PersonFieldsForm.Meta.widgets, "cir_signed_on": DateInput()}
+
+    def clean_cir_signed_on(self):
+        day = self.cleaned_data.get("cir_signed_on")
+        if day and day > timezone.localdate():
+            raise ValidationError(_("La date de signature du CIR ne peut pas être dans le futur."))
+        return day
 
 
 class PersonCreateForm(PersonFieldsForm):

@@ -119,7 +119,7 @@ def person_create_view(request: AncrageRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                person_fields = {name: data[name] for name in PersonEditForm.Meta.fields}
+                person_fields = {name: data[name] for name in PersonCreateForm.Meta.fields}
                 person = person_create(
                     actor=actor,
                     identity={
@@ -191,6 +191,8 @@ def _record_context(request: AncrageRequest, person: pm.Person) -> dict:
         context["situations"] = [
             (pm.SituationDomain(d).label, situations.get(d, [])) for d in pm.SituationDomain.values
         ]
+    if Section.EMPLOYMENT in sections:
+        context.update(_employment_summary(person))
     if Section.JOURNAL in sections:
         context["notes"] = list(notes_visible_to(actor, person.pk)[:20])
         context["note_form"] = NoteForm()
@@ -201,6 +203,27 @@ def _record_context(request: AncrageRequest, person: pm.Person) -> dict:
             Consent.objects.filter(person=person).prefetch_related("recipients").select_related("recorded_by")
         )
     return context
+
+
+def _employment_summary(person: pm.Person) -> dict:
+    """The socio-professional profile in brief, for the record page (details on the profile page)."""
+    from django.db.models import Max
+
+    from ancrage.employment.models import (
+        Diploma,
+        EmploymentProfile,
+        QualificationLevel,
+        TargetOccupation,
+        WorkExperience,
+    )
+
+    top_level = Diploma.objects.filter(person=person).aggregate(top=Max("level"))["top"]
+    return {
+        "employment_profile": EmploymentProfile.objects.filter(person=person).first(),
+        "employment_top_level": QualificationLevel(top_level).label if top_level is not None else None,
+        "employment_experience_count": WorkExperience.objects.filter(person=person).count(),
+        "employment_targets": list(TargetOccupation.objects.filter(person=person).select_related("appellation")),
+    }
 
 
 def person_detail(request: AncrageRequest, pk: int) -> HttpResponse:
