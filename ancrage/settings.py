@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ancrage.employment",
     "ancrage.tracks",
     "ancrage.deadlines",
+    "ancrage.steering",
     "ancrage.notifications",
     "ancrage.scheduling",
     "ancrage.demo",

@@ -119,6 +119,22 @@ def browser() -> Browser:
         launched.close()
 
 
+# Data migrations whose idempotent ``seed(apps, schema_editor)`` puts reference rows in.
+SEEDING_MIGRATIONS = (
+    "ancrage.pathways.migrations.0004_seed_programme_rules",
+    "ancrage.deadlines.migrations.0002_seed_rules",
+    "ancrage.referrals.migrations.0002_seed_refusal_reasons",
+    "ancrage.steering.migrations.0002_seed_indicators",
+)
+
+
+def _reseed_reference_data() -> None:
+    from django.apps import apps
+
+    for module_name in SEEDING_MIGRATIONS:
+        importlib.import_module(module_name).seed(apps, None)
+
+
 @pytest.fixture
 def _flushable_audit(transactional_db):
     """Let the flush that ends a transactional test empty the append-only audit table.
