@@ -34,6 +34,17 @@ from ancrage.core.enums import AssessmentKind, CEFRLevel, DatePrecision
 from ancrage.core.text import fold, search_keys
 from ancrage.core.validators import luhn_ok
 from ancrage.directory.demo import seed_directory
+from ancrage.employment.demo import OFII_DIRECTORATE, EmploymentSeeder, PathwayContext
+from ancrage.employment.models import (
+    Diploma,
+    EmploymentProfile,
+    FollowUp,
+    Opportunity,
+    Placement,
+    PlacementTransition,
+    TargetOccupation,
+    WorkExperience,
+)
 from ancrage.organisations.models import Membership, Organisation, Role, User
 from ancrage.pathways.models import (
     Appointment,
@@ -77,6 +88,7 @@ from ancrage.persons.models import (
 )
 from ancrage.referrals.demo import seed_referrals
 from ancrage.territory.models import Commune
+from ancrage.tracks.demo import seed_tracks
 
 from . import texts
 from .cast import (
@@ -156,6 +168,14 @@ WRITE_ORDER: tuple[type[models.Model], ...] = (
     Consent,
     Consent.recipients.through,
     AccessGrant,
+    EmploymentProfile,
+    Diploma,
+    WorkExperience,
+    TargetOccupation,
+    Opportunity,
+    Placement,
+    PlacementTransition,
+    FollowUp,
 )
 
 T = TypeVar("T")
@@ -340,6 +360,9 @@ class PersonRow:
     last_name: str  # reference last name, upper case
     children: bool  # children living with the person
     family_abroad: bool  # spouse or children waiting abroad (reunification)
+    cir: date | None = None  # CIR signed on (OFII)
+    birth_country: str = ""
+    first_level: str = "A0"  # French level at the first assessment
 
 
 @dataclass
@@ -397,6 +420,11 @@ class DemoGenerator:
             self.users = self._ensure_accounts()
             self._load_staff()
             self.w = Writer(WRITE_ORDER, timezone.now())
+            first_person_id = self.w.tables[Person].next_id
+            self.employment = EmploymentSeeder(
+                writer=self.w, orgs=self.orgs, communes=self.commune_by_code, today=self.today, persons=self.n
+            )
+            self.counts.update(self.employment.setup(random.Random(f"ancrage-demo-employment:{self.seed}")))
             made = unit = 0
             while made < self.n:
                 chunk_end = min(self.n, made + CHUNK_PERSONS)
@@ -406,9 +434,20 @@ class DemoGenerator:
                 self.w.flush()
                 gc.collect()
                 self.log(f"  {made:>7} / {self.n} personnes ({time.monotonic() - started:.0f} s)")
+            self.employment.finish(random.Random(f"ancrage-demo-employment-end:{self.seed}"))
             self.counts.update(self.w.finish())
             self.counts["directory.Service"] += seed_directory()["services"]
             self.counts["referrals.Referral"] += seed_referrals()
+            # The four tracks (issue 5) read the persons back: after the directory and the referrals.
+            self.counts.update(
+                seed_tracks(
+                    seed=self.seed,
+                    first_person_id=first_person_id,
+                    today=self.today,
+                    amina_id=self.amina.id,
+                    log=self.log,
+                )
+            )
             audit_record(
                 actor=None, action=AuditAction.CREATE, event="demo.seed", details={"persons": self.n, "seed": self.seed}
             )
@@ -580,6 +619,9 @@ class DemoGenerator:
     def _unit(self, unit: int, remaining: int) -> int:
         """One household: a main person, maybe a spouse and an adult child with their own records."""
         rng = random.Random(f"ancrage-demo:{self.seed}:{unit}")
+        # Dates added since (CIR, employment platform) draw from their own generator: the existing
+        # draws, and so the households, stay the same for a seed.
+        self.erng = random.Random(f"ancrage-demo-employment:{self.seed}:{unit}")
         origin = weighted(rng, ORIGIN_CHOICES)
         sex = "M" if rng.random() < origin.male_share else "F"
         other_sex = "F" if sex == "M" else "M"
@@ -1004,15 +1046,18 @@ class DemoGenerator:
             ),
         }
         plans = self._plan_pathways(rng, shared, age, histories)
+        row.cir = self._cir(shared, plans)
+        row.first_level = levels[0][1] if levels else "A0"
         created = at(plans[0].entry, 9)
         updated = at(max(plans[0].entry, self.today - timedelta(days=rint(rng, 0, 60))), 17)
+        row.birth_country = rng.choice(origin.birth_countries)
         self.w.add(
             Person,
             id=person_id,
             sex=sex,
             birth_date=birth,
             birth_date_precision=precision,
-            birth_country=rng.choice(origin.birth_countries),
+            birth_country=row.birth_country,
             birth_place=rng.choice(origin.birth_places),
             phone=phone,
             email=email,
@@ -1020,6 +1065,8 @@ class DemoGenerator:
             commune_id=commune.pk if commune else None,
             interpreting_needed=interpreting,
             interpreting_language=row.interpreting_language,
+            cir_signed_on=row.cir,
+            cir_ofii_directorate=OFII_DIRECTORATE if row.cir else "",
             household_id=shared.household_id,
             created_by_organisation_id=self.orgs[plans[0].operator].pk,
             search_folded=folded,
@@ -1325,12 +1372,28 @@ class DemoGenerator:
         # By construction at most one pathway per (operator, programme) is open, as pathway_create requires.
         return plans
 
+    def _cir(self, shared: Shared, plans: list[PathwayPlan]) -> date | None:
+        """The CIR signature: a few days to weeks before the AGIR entry; none under temporary protection."""
+        agir = next((p for p in plans if p.programme == Programme.AGIR), None)
+        if agir is not None:
+            return max(shared.decision, agir.entry - timedelta(days=rint(self.erng, 2, 25)))
+        if shared.origin.code == "UA":
+            return None
+        signed = shared.decision + timedelta(days=rint(self.erng, 15, 90))
+        return signed if signed <= self.today else None
+
     def _timeline(
-        self, rng: random.Random, plan: PathwayPlan
+        self, rng: random.Random, plan: PathwayPlan, cir: date | None = None
     ) -> tuple[list[tuple[str, str, str, date]], str, date | None, str]:
         """Transitions (name, from, to, day) up to today, the resulting status, exit date and reason."""
         entry = plan.entry
         first = entry + timedelta(days=rint(rng, 4, 28))
+        if cir is not None and plan.programme == Programme.AGIR:
+            # AGIR: the first interview is due within a month of the CIR; about 15 % are late.
+            if self.erng.random() < 0.85:
+                first = max(entry + timedelta(days=1), cir + timedelta(days=rint(self.erng, 5, 27)))
+            else:
+                first = max(entry + timedelta(days=1), cir + timedelta(days=rint(self.erng, 33, 80)))
         diagnostic = first + timedelta(days=rint(rng, 0, 10))
         accompaniment = diagnostic + timedelta(days=rint(rng, 7, 35))
         exit_day: date | None = None
@@ -1403,7 +1466,7 @@ class DemoGenerator:
             "interprete": self._interpreter_phrase(person),
         }
         for plan in plans:
-            transitions, status, exit_day, exit_reason = self._timeline(rng, plan)
+            transitions, status, exit_day, exit_reason = self._timeline(rng, plan, person.cir)
             is_open = status != PathwayStatus.EXITED
             if plan.programme == Programme.AGIR and shared.agir_referent is not None:
                 referent = self._same_referent(shared.agir_referent, is_open)
@@ -1412,6 +1475,9 @@ class DemoGenerator:
                 if plan.programme == Programme.AGIR:
                     shared.agir_referent = referent
             operator = self.orgs[plan.operator]
+            reached: dict[str, date] = {}
+            for _name, _source, target, day in transitions:
+                reached.setdefault(target, day)
             pathway_id = self.w.add(
                 Pathway,
                 person_id=person.id,
@@ -1423,6 +1489,8 @@ class DemoGenerator:
                 status=status,
                 exit_date=exit_day,
                 exit_reason=exit_reason,
+                first_interview_on=reached.get(PathwayStatus.FIRST_INTERVIEW),
+                commitment_signed_on=reached.get(PathwayStatus.ACCOMPANIMENT),
                 created_at=at(plan.entry, 9),
                 updated_at=at(transitions[-1][3], 17),
             )
@@ -1450,9 +1518,6 @@ class DemoGenerator:
                 created_at=at(plan.entry, 9),
                 expires_at=at(exit_day, 23) + timedelta(days=settings.ACCESS_AFTER_EXIT_DAYS) if exit_day else None,
             )
-            reached: dict[str, date] = {}
-            for _name, _source, target, day in transitions:
-                reached.setdefault(target, day)
             end = exit_day or self.today
             needs = self._diagnostic(rng, pathway, reached, histories, level)
             self._plan(rng, pathway, reached, needs, end, exit_day)
@@ -1460,6 +1525,28 @@ class DemoGenerator:
             self._appointments(rng, person, pathway, referent, reached, status, end)
             if plan.programme == Programme.AGIR:
                 self._consents(rng, person, referent, reached, end)
+                self.employment.person(
+                    self.erng,
+                    person_id=person.id,
+                    origin=shared.origin.code,
+                    country=person.birth_country,
+                    sex=person.sex,
+                    birth=person.birth_date,
+                    decision=shared.decision,
+                    level=level,
+                    first_level=person.first_level,
+                    children=person.children,
+                    pathway=PathwayContext(
+                        pathway_id=pathway_id,
+                        operator_id=operator.pk,
+                        referent_id=referent.id,
+                        entry=plan.entry,
+                        exit_day=exit_day,
+                        reached=reached,
+                        is_open=is_open,
+                    ),
+                    histories=histories,
+                )
 
     def _oriented_by(self, rng: random.Random, plan: PathwayPlan) -> str:
         if plan.programme in (Programme.AGIR, Programme.CPH):

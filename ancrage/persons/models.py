@@ -3,6 +3,7 @@
 Never a field for the asylum story or the grounds of protection: only types and dates.
 """
 
+import datetime as dt
 import functools
 import gettext as gettext_module
 from functools import cached_property
@@ -606,3 +607,31 @@ class Situation(TimestampedModel):
             raise ValidationError({"status": _("Cette situation n'existe pas pour ce domaine.")})
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("La fin ne peut pas précéder le début.")})
+        overlapping = self.overlapping_housing() if self.domain == SituationDomain.HOUSING else []
+        if overlapping:
+            other = overlapping[0]
+            until = other.end_date.strftime("%d/%m/%Y") if other.end_date else _("aujourd'hui")
+            raise ValidationError(
+                {
+                    "start_date": _(
+                        "Cette période chevauche une autre situation de logement (%(status)s, du %(start)s au "
+                        "%(end)s) : corrigez ou fermez d'abord cette situation."
+                    )
+                    % {"status": other.status_label, "start": other.start_date.strftime("%d/%m/%Y"), "end": until}
+                }
+            )
+
+    def overlapping_housing(self) -> list["Situation"]:
+        """The person's other housing situations whose period overlaps this one (touching ends allowed):
+        a person lives in one place at a time."""
+        if not self.person_id or not self.start_date:
+            return []
+        far = dt.date.max
+        end = self.end_date or far
+        others = Situation.objects.filter(person_id=self.person_id, domain=SituationDomain.HOUSING).exclude(pk=self.pk)
+        return [
+            other
+            for other in others
+            if other.start_date == self.start_date
+            or (other.start_date < end and self.start_date < (other.end_date or far))
+        ]

@@ -151,17 +151,7 @@ def validate_dates(item: models.Model, today: dt.date | None = None) -> None:
 
 def housing_overlaps(situation: Situation) -> list[Situation]:
     """The person's other housing situations whose period overlaps this one (touching ends allowed)."""
-    far = dt.date.max
-    end = situation.end_date or far
-    others = Situation.objects.filter(person_id=situation.person_id, domain=SituationDomain.HOUSING).exclude(
-        pk=situation.pk
-    )
-    return [
-        other
-        for other in others
-        if other.start_date == situation.start_date
-        or (other.start_date < end and situation.start_date < (other.end_date or far))
-    ]
+    return situation.overlapping_housing()
 
 
 def _audit(actor: Actor, person: Person, item: models.Model, action: str) -> None:

@@ -143,7 +143,11 @@ def _flushable_audit(transactional_db):
     fails and the test errors at teardown. Here the rows are removed with the trigger briefly dropped,
     then the trigger is put back, before pytest-django flushes. (PostgreSQL flushes with TRUNCATE, which
     the row trigger does not see.)
+
+    The flush also empties the reference rows that data migrations seed (rules, refusal reasons,
+    indicators): they are put back before each journey.
     """
+    _reseed_reference_data()
     yield
     from django.db import connection
 

@@ -181,3 +181,45 @@ def test_recompute_all_is_idempotent_with_bounded_queries(django_assert_max_num_
     assert recompute_all() == 0  # already up to date: nothing rewritten
     with django_assert_max_num_queries(20):
         recompute_all()
+
+
+def test_platform_admins_add_a_rule_version_but_cannot_edit_a_used_one(client, cast):
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    protected(D(2026, 1, 15))
+    used = DeadlineRule.objects.get(code="asylum_housing_exit", valid_from=D(2018, 1, 1))
+    login(client, cast.sofia)
+    url = reverse("admin:deadlines_deadlinerule_change", args=[used.pk])
+    data = {
+        "code": "asylum_housing_exit",
+        "valid_from": "2018-01-01",
+        "months": 6,
+        "lead_months": 0,
+        "extension_months": 3,
+        "max_extensions": 1,
+        "notify_days_before": 21,
+        "source": "",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200 and "ajoutez une nouvelle version" in response.content.decode()
+    used.refresh_from_db()
+    assert used.months == 3
+    added = client.post(reverse("admin:deadlines_deadlinerule_add"), {**data, "valid_from": "2027-01-01"})
+    assert added.status_code == 302
+    assert DeadlineRule.objects.filter(code="asylum_housing_exit", valid_from=D(2027, 1, 1), months=6).exists()
+
+
+def test_overlapping_housing_periods_are_refused_wherever_they_are_recorded(cast, followed):
+    from ancrage.persons.services import record_item_save
+
+    Situation.objects.create(
+        person=followed, domain="housing", status="cada", start_date=D(2025, 1, 1), end_date=D(2025, 6, 30)
+    )
+    overlapping = Situation(domain="housing", status="third_party", start_date=D(2025, 6, 1))
+    with pytest.raises(ValidationError, match="chevauche une autre situation de logement"):
+        record_item_save(actor=cast.amina.actor, person=followed, item=overlapping, section="situations")
+    following = Situation(domain="housing", status="third_party", start_date=D(2025, 6, 30))  # touching ends
+    record_item_save(actor=cast.amina.actor, person=followed, item=following, section="situations")
+    assert followed.situations.filter(domain="housing").count() == 2

@@ -1,10 +1,15 @@
 """``seed_demo``: the synthetic Rennes Métropole territory used by ``make run`` and ``make demo``."""
 
+import time
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ancrage.deadlines.engine import recompute_all
 from ancrage.demo.generator import DemoGenerator
+from ancrage.employment.demo import RomeNotLoaded, rome_missing_message
 from ancrage.persons.models import Person
+from ancrage.rome.models import RomeAppellation
 from ancrage.territory.models import Commune
 from ancrage.territory.services import territory_load
 
@@ -31,12 +36,21 @@ class Command(BaseCommand):
         if if_empty and Person.objects.exists():
             self.stdout.write("La base contient déjà des personnes : données de démonstration non créées.")
             return
+        if not RomeAppellation.objects.exists():
+            raise CommandError(rome_missing_message())
         if not Commune.objects.exists():
             territory, count = territory_load()
             self.stdout.write(f"Territoire chargé : {territory} ({count} communes).")
         self.stdout.write(f"Création du territoire de démonstration : {persons} personnes (graine {seed})…")
-        summary = DemoGenerator(persons=persons, seed=seed, log=self.stdout.write).run()
+        try:
+            summary = DemoGenerator(persons=persons, seed=seed, log=self.stdout.write).run()
+        except RomeNotLoaded as error:
+            raise CommandError(str(error)) from error
         self.stdout.write("Lignes créées :")
         for label, count in sorted(summary["counts"].items()):
             self.stdout.write(f"  {label:<38} {count:>10}")
+        # Bulk writes send no signals: the deadlines (issue 5) are computed once everything is written.
+        started = time.monotonic()
+        written = recompute_all()
+        self.stdout.write(f"Échéances calculées : {written} ({time.monotonic() - started:.1f} s).")
         self.stdout.write(self.style.SUCCESS(f"Terminé en {summary['elapsed']:.1f} s."))
