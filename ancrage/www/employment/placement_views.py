@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -112,6 +113,7 @@ def detail(request: AncrageRequest, pk: int) -> HttpResponse:
         "actions": actions,
         "transitions": placement.transitions.select_related("by"),
         "follow_ups": placement.follow_ups.all(),
+        "today": timezone.localdate(),
         "nav": "employment",
         "title": _("Mise en relation"),
     }
