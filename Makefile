@@ -45,8 +45,10 @@ demo: $(STAMP)
 worker: $(STAMP)
 	$(MANAGE) scheduler & trap "kill $$! 2>/dev/null" EXIT; $(MANAGE) db_worker
 
+# One pytest worker per CPU (pytest-xdist): each worker has its own test database.
+TEST_WORKERS ?= auto
 test: $(STAMP) browser-deps
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 check: $(STAMP)
 	$(VENV)/bin/ruff check .
