@@ -149,11 +149,6 @@ def validate_dates(item: models.Model, today: dt.date | None = None) -> None:
         raise ValidationError(errors)
 
 
-def housing_overlaps(situation: Situation) -> list[Situation]:
-    """The person's other housing situations whose period overlaps this one (touching ends allowed)."""
-    return situation.overlapping_housing()
-
-
 def _audit(actor: Actor, person: Person, item: models.Model, action: str) -> None:
     audit_record(
         actor=actor,
@@ -172,20 +167,7 @@ def housing_situation_save(*, actor: Actor, person: Person, situation: Situation
     situation.person = person
     situation.domain = SituationDomain.HOUSING
     validate_dates(situation)
-    situation.full_clean()
-    overlapping = housing_overlaps(situation)
-    if overlapping:
-        other = overlapping[0]
-        until = other.end_date.strftime("%d/%m/%Y") if other.end_date else _("aujourd'hui")
-        raise ValidationError(
-            {
-                "start_date": _(
-                    "Cette période chevauche une autre situation de logement (%(status)s, du %(start)s au "
-                    "%(end)s) : corrigez ou fermez d'abord cette situation."
-                )
-                % {"status": other.status_label, "start": other.start_date.strftime("%d/%m/%Y"), "end": until}
-            }
-        )
+    situation.full_clean()  # refuses an overlapping period (Situation.clean)
     situation.save()
     _audit(actor, person, situation, AuditAction.CREATE if creating else AuditAction.UPDATE)
     return situation
