@@ -19,6 +19,7 @@ urlpatterns = [
     path("a-faire/", include("ancrage.www.agenda.urls")),
     path("installation/", include("ancrage.www.tracks.urls")),
     path("couverture/", include("ancrage.www.coverage.urls")),
+    path("contrat/", include("ancrage.www.steering.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

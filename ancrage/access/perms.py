@@ -190,6 +190,37 @@ def can_view_aggregates(actor: Actor) -> bool:
     return actor.has_role(Role.COORDINATOR, Role.ORG_ADMIN)
 
 
+def can_view_steering(actor: Actor) -> bool:
+    """The territorial contract (actions, budget, indicators, annual report): coordinators of the
+    collectivity and of the State. Aggregates only, small counts suppressed."""
+    return actor.has_role(Role.COORDINATOR)
+
+
+def can_manage_contract(actor: Actor) -> bool:
+    """Coordinators keep the contract: amendments, *fiches action*, budget lines, targets, calls."""
+    return actor.has_role(Role.COORDINATOR)
+
+
+def carries_action(actor: Actor, action) -> bool:
+    """Members of the carrier organisation who handle cases (référents, admins) report on its action."""
+    return actor.has_role(Role.REFERENT, Role.ORG_ADMIN) and actor.organisation_id == action.carrier_id
+
+
+def can_write_bilan(actor: Actor, action) -> bool:
+    """The carrier writes the qualitative bilan of its action (text and attachments)."""
+    return carries_action(actor, action)
+
+
+def can_view_bilan(actor: Actor, action) -> bool:
+    """Coordinators and the carrier read the qualitative bilans (no personal data in them)."""
+    return can_view_steering(actor) or carries_action(actor, action)
+
+
+def can_record_participation(actor: Actor, action, person_id: int) -> bool:
+    """The carrier records that a person it accompanies or was referred takes part in its action."""
+    return carries_action(actor, action) and can_view_person(actor, person_id)
+
+
 def can_manage_organisation(actor: Actor, organisation: Organisation) -> bool:
     """Platform administrators, and the organisation's own admins."""
     return actor.is_platform_admin or (actor.has_role(Role.ORG_ADMIN) and actor.organisation_id == organisation.pk)

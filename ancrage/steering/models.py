@@ -176,6 +176,20 @@ class Action(VersionedModel):
     starts_on = models.DateField(_("début"), null=True, blank=True)
     ends_on = models.DateField(_("fin"), null=True, blank=True)
     status = models.CharField(_("état"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.DRAFT)
+    # Where participations come from without anybody typing them (``steering.participation``).
+    programmes = models.JSONField(
+        _("programmes d'accompagnement"),
+        default=list,
+        blank=True,
+        help_text=_("Les parcours de ces programmes menés par la structure porteuse comptent comme participations."),
+    )
+    services = models.ManyToManyField(
+        "directory.Service",
+        verbose_name=_("services de l'annuaire"),
+        blank=True,
+        related_name="ctair_actions",
+        help_text=_("Les orientations acceptées vers ces services comptent comme participations."),
+    )
 
     history = HistoricalRecords()
 
@@ -196,6 +210,10 @@ class Action(VersionedModel):
             errors["axis"] = _("Cet axe n'appartient pas à ce contrat.")
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             errors["ends_on"] = _("La fin ne peut pas précéder le début.")
+        from ancrage.pathways.models import Programme
+
+        if not isinstance(self.programmes, list) or set(self.programmes) - set(Programme.values):
+            errors["programmes"] = _("Programme inconnu.")
         if errors:
             raise ValidationError(errors)
 
@@ -442,7 +460,7 @@ class Participation(TimestampedModel):
             raise ValidationError({"ends_on": _("La fin ne peut pas précéder le début.")})
 
 
-class QualitativeReport(TimestampedModel):
+class QualitativeReport(VersionedModel):
     """The qualitative bilan of an action for one year, written by its carrier."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reports")
@@ -538,3 +556,74 @@ class IndicatorDefinition(models.Model):
             raise ValidationError({"disaggregations": _("Ventilation inconnue.")})
         if self.population not in ("reached", "accompanied"):
             raise ValidationError({"population": _("Population inconnue.")})
+
+
+def _bilan_upload_to(instance: "BilanAttachment", filename: str) -> str:
+    return f"steering/bilans/{instance.report_id}/{filename}"
+
+
+class BilanAttachment(models.Model):
+    """A document joined to a qualitative bilan (activity report, photos of a workshop...)."""
+
+    report = models.ForeignKey(QualitativeReport, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("fichier"), upload_to=_bilan_upload_to, max_length=255)
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pièce jointe du bilan")
+        verbose_name_plural = _("pièces jointes du bilan")
+        ordering = ["report", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+# --- the annual report, built in the background ---------------------------------------------------------
+
+
+class ReportFormat(models.TextChoices):
+    PDF = "pdf", _("PDF")
+    XLSX = "xlsx", _("Tableur (XLSX)")
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("En attente")
+    RUNNING = "running", _("En cours")
+    DONE = "done", _("Prêt")
+    FAILED = "failed", _("Échec")
+
+
+def _report_upload_to(instance: "AnnualReportRun", filename: str) -> str:
+    return f"steering/reports/{instance.contract_id}/{filename}"
+
+
+class AnnualReportRun(models.Model):
+    """One generation of the *bilan annuel*, asked from the interface and built by the task worker."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="report_runs")
+    year = models.PositiveSmallIntegerField(_("année"), validators=YEAR_VALIDATORS)
+    format = models.CharField(_("format"), max_length=4, choices=ReportFormat.choices)
+    status = models.CharField(_("état"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0, validators=[MaxValueValidator(100)])
+    step = models.CharField(_("étape"), max_length=120, blank=True)
+    file = models.FileField(_("fichier"), upload_to=_report_upload_to, max_length=255, blank=True)
+    error = models.TextField(_("erreur"), max_length=2000, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bilan annuel généré")
+        verbose_name_plural = _("bilans annuels générés")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_run_progress_le_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bilan {self.year} ({self.format})"

@@ -315,3 +315,12 @@ PERSON_PAGES.update(
     }
 )
 PERSON_ACTIONS.update({"tracks:item_delete": ("tracks_siao", {**_row(302, 302, 404), "anonymous": 302})})
+
+# --- the territorial contract (issue 6): aggregates for coordinators, bilans for carriers -------------
+# Pages about the contract, an action or a commune: figures are aggregates (counts < 5 suppressed), never
+# a person. url name -> (which object fills the URL, expected status per persona). The scope's action is
+# carried by Amina's organisation (AGIR 35). Each section below adds its own pages.
+_STEERING = {**dict.fromkeys(PERSONAS, 404), "claire": 200, "yves": 200, "anonymous": 302}
+_STEERING_API = {**_STEERING, "anonymous": 401}
+_CARRIER = {**_STEERING, "amina": 200, "olivier": 200}
+AGGREGATE_PAGES: dict[str, tuple[str, dict[str, int]]] = {}

@@ -135,6 +135,49 @@ def test_list_page_access(client, cast, scope, url_name, persona):
         assert b"KAROUI" not in response.content
 
 
+@pytest.fixture
+def steering_scope(cast):
+    """A contract whose action is carried by Amina's organisation, with a bilan and a commune."""
+    from ancrage.steering.models import Action, PriorityAxis, QualitativeReport
+    from ancrage.steering.services import action_save, contract_create
+    from ancrage.territory.models import Commune
+
+    commune = Commune.objects.order_by("name").first()
+    contract = contract_create(
+        territory=commune.territory,
+        title="CTAIR Rennes Métropole",
+        signed_on=dt.date(2020, 12, 9),
+        starts_on=dt.date(2020, 12, 9),
+        ends_on=dt.date(2023, 12, 8),
+    )
+    action = action_save(
+        Action(
+            contract=contract,
+            axis=PriorityAxis.objects.get(contract=contract, number=2),
+            title="Accompagnement global",
+            carrier=cast.agir,
+            status="running",
+        )
+    )
+    report = QualitativeReport.objects.create(action=action, year=2021, text="Bilan", written_by=cast.amina.user)
+    return {
+        "no_args": (),
+        "contract": (contract.pk,),
+        "action": (action.pk,),
+        "commune": (commune.pk,),
+        "bilan": (action.pk, report.pk),
+        "year": (2021,),
+    }
+
+
+@pytest.mark.parametrize(("url_name", "persona"), _cases(matrix.AGGREGATE_PAGES))
+def test_aggregate_page_access(client, cast, steering_scope, url_name, persona):
+    fills, expected = matrix.AGGREGATE_PAGES[url_name]
+    url = reverse(url_name, args=steering_scope[fills])
+    response = _client_for(client, cast, persona).get(url)
+    assert response.status_code == expected[persona], f"{persona} GET {url}"
+
+
 def _walk(resolver, namespace=""):
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
@@ -147,7 +190,8 @@ def _walk(resolver, namespace=""):
 def test_every_url_is_classified():
     """A new URL must say whether it serves person data; if it does, the matrix must cover it."""
     classified = (
-        set(matrix.PERSON_PAGES)
+        set(matrix.AGGREGATE_PAGES)
+        | set(matrix.PERSON_PAGES)
         | set(matrix.PERSON_ACTIONS)
         | set(matrix.LIST_PAGES)
         | matrix.NO_PERSON_DATA

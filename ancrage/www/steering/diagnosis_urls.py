@@ -1,0 +1,5 @@
+"""Routes of the contract pages (diagnosis); included by www.steering.urls under the namespace steering."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
