@@ -571,8 +571,12 @@ def compute(
     commune: str | None = None,
     by: str | None = None,
     today: dt.date | None = None,
+    facts: dict[str, Facts] | None = None,
 ) -> IndicatorResult:
-    """The indicator's value (and, with ``by``, its disaggregated table), suppressed for disclosure."""
+    """The indicator's value (and, with ``by``, its disaggregated table), suppressed for disclosure.
+
+    ``facts`` is a cache shared by several calls on the same scope (``compute_catalogue``): the
+    population and the facts about it are then loaded once, not once per indicator."""
     definition = _definition(indicator)
     if by and by not in (definition.disaggregations or []):
         raise IndicatorError(_("L'indicateur « %(label)s » ne se ventile pas ainsi.") % {"label": definition.label})
@@ -581,8 +585,15 @@ def compute(
     scope = Scope(contract, start, end, min(end, today), action, axis, commune or "")
     if definition.kind == IndicatorKind.BUDGET_SUM:
         return _budget(definition, scope, year, by or "")
-    persons = population(definition.population, scope)
-    facts = Facts(persons, scope)
+    cache = facts if facts is not None else {}
+    key = definition.population
+    if key not in cache or cache[key].scope != scope:
+        cache[key] = Facts(population(definition.population, scope), scope)
+    return _compute_persons(definition, cache[key], by or "")
+
+
+def _compute_persons(definition: IndicatorDefinition, facts: Facts, by: str) -> IndicatorResult:
+    scope = facts.scope
     pids = facts.ids
     if by:
         keys, labels = facts.groups(by, pids)
@@ -590,7 +601,7 @@ def compute(
         # One row: the same suppression rules apply to the single figure.
         keys, labels = dict.fromkeys(pids, ALL), [(ALL, _("Total"))]
     result = IndicatorResult(
-        definition.code, definition.label, definition.kind, (start, end), Row(TOTAL, _("Total")), by or ""
+        definition.code, definition.label, definition.kind, (scope.start, scope.end), Row(TOTAL, _("Total")), by
     )
     row_keys = [k for k, _l in labels]
     if definition.kind == IndicatorKind.COUNT_DISTINCT_PERSONS:
@@ -603,8 +614,8 @@ def compute(
         result.rows = [Row(k, label, value=cells[k]["n"]) for k, label in labels]
     elif definition.kind == IndicatorKind.RATE:
         counts = {k: {"yes": 0, "no": 0, "base": 0} for k in row_keys}
+        base_spec = {"all_of": [definition.filter_spec, definition.denominator_spec]}
         for pid in pids:
-            base_spec = {"all_of": [definition.filter_spec, definition.denominator_spec]}
             if not facts.matches(base_spec, pid):
                 continue
             line = counts.setdefault(keys[pid], {"yes": 0, "no": 0, "base": 0})
@@ -682,8 +693,10 @@ def _budget(definition: IndicatorDefinition, scope: Scope, year: int | None, by:
 
 
 def compute_catalogue(*, contract: Contract, year: int | None = None, **filters: Any) -> list[IndicatorResult]:
-    """Every active indicator of the catalogue, without disaggregation."""
+    """Every active indicator of the catalogue, without disaggregation; the facts about each population
+    are loaded once for the whole catalogue."""
+    facts: dict[str, Facts] = {}
     return [
-        compute(definition, contract=contract, year=year, **filters)
+        compute(definition, contract=contract, year=year, facts=facts, **filters)
         for definition in IndicatorDefinition.objects.filter(is_active=True)
     ]
