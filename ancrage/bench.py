@@ -76,6 +76,7 @@ def main() -> None:
     ratio = results["API persons, page 20"] / results["API persons, page 1"]
     print(f"ratio API page 20 / page 1: {ratio:.2f}")
     _bench_matching(args.runs, membership)
+    _bench_steering(args.runs)
 
 
 # --- explained matching (issue 4 §4): one person against 2,000 opportunities, one opportunity against
@@ -207,6 +208,77 @@ def _bench_matching(runs: int, membership) -> None:
             lambda: rank_candidates(actor, opportunity, include_blocked=True),
         )
         transaction.set_rollback(True)  # the synthetic rows never stay
+
+
+# --- the territorial contract (issue 6): the coordinators' overview and the annual report, computed
+# from the records on every request (no pre-aggregation). ---
+
+
+def _bench_steering(runs: int, email: str = "claire.coordination@demo.ancrage.fr") -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from ancrage.organisations.actor import SESSION_KEY
+    from ancrage.organisations.models import Membership
+    from ancrage.steering.models import Participation
+    from ancrage.steering.report import build_report_data, render_pdf, render_xlsx
+    from ancrage.steering.selectors import current_contract, default_year
+
+    contract = current_contract()
+    membership = Membership.objects.active().select_related("user").filter(user__email=email).first()
+    if contract is None or membership is None:
+        print("steering: no demo contract or no coordinator account, skipped")
+        return
+    client = Client()
+    client.force_login(membership.user)
+    session = client.session
+    session[SESSION_KEY] = membership.pk
+    session.save()
+    year = default_year(contract)
+    action = contract.actions.order_by("pk").first()
+    commune = (
+        Participation.objects.filter(action__contract=contract, person__commune__isnull=False)
+        .values_list("person__commune_id", flat=True)
+        .first()
+    )
+
+    def measure(label: str, call, repeat: int) -> None:
+        with CaptureQueriesContext(connection) as queries:
+            call()
+        timings = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            call()
+            timings.append((time.perf_counter() - start) * 1000)
+        timings.sort()
+        p50 = statistics.median(timings)
+        p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+        print(f"{label:46} {len(queries):>8} {p50:>9.1f} {p95:>9.1f}")
+
+    def page(url: str):
+        def get() -> None:
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        return get
+
+    participations = Participation.objects.filter(action__contract=contract).count()
+    print(f"steering: {contract.actions.count()} actions, {participations:,} participations")
+    print(f"{'contract (coordinator)':46} {'queries':>8} {'p50 ms':>9} {'p95 ms':>9}")
+    overview = reverse("steering:overview")
+    measure(f"overview {year}", page(f"{overview}?annee={year}"), runs)
+    measure("overview, whole contract", page(f"{overview}?annee=tout"), max(3, runs // 4))
+    if action is not None:
+        measure("action page", page(reverse("steering:action", args=[action.pk]) + f"?annee={year}"), runs)
+    if commune:
+        measure("commune page", page(reverse("steering:commune", args=[commune]) + f"?annee={year}"), runs)
+    repeat = max(3, runs // 5)
+    measure(f"annual report {year}: figures", lambda: build_report_data(contract, year), repeat)
+    data = build_report_data(contract, year)
+    measure(f"annual report {year}: XLSX", lambda: render_xlsx(data), repeat)
+    measure(f"annual report {year}: PDF", lambda: render_pdf(data), repeat)
 
 
 if __name__ == "__main__":
