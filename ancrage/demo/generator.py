@@ -87,6 +87,7 @@ from ancrage.persons.models import (
     VisaStatus,
 )
 from ancrage.referrals.demo import seed_referrals
+from ancrage.steering.demo import seed_contract
 from ancrage.territory.models import Commune
 from ancrage.tracks.demo import seed_tracks
 
@@ -448,6 +449,8 @@ class DemoGenerator:
                     log=self.log,
                 )
             )
+            # The contract (issue 6) reads the pathways, referrals and services back: last.
+            self.counts.update(seed_contract(seed=self.seed, today=self.today, log=self.log))
             audit_record(
                 actor=None, action=AuditAction.CREATE, event="demo.seed", details={"persons": self.n, "seed": self.seed}
             )

@@ -27,6 +27,7 @@ DAILY_JOBS: tuple[DailyJob, ...] = (
     DailyJob("directory_housekeeping", "ancrage.scheduling.tasks.directory_daily", 6),
     DailyJob("employment_followups", "ancrage.scheduling.tasks.employment_daily", 6),
     DailyJob("deadline_reminders", "ancrage.scheduling.tasks.deadlines_daily", 6),
+    DailyJob("steering_participations", "ancrage.scheduling.tasks.steering_daily", 6),
 )
 
 

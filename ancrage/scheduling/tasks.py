@@ -35,3 +35,12 @@ def deadlines_daily() -> dict[str, int]:
     recomputed = recompute_all()
     report = deadline_reminders(base_url=settings.SITE_URL)
     return {"recomputed": recomputed, "soon": report.soon, "overdue": report.overdue, "users": report.users}
+
+
+@task()
+def steering_daily() -> dict[str, int]:
+    """Derived participations (CTAIR actions) in step with every pathway and referral, and with the date."""
+    from ancrage.steering.participation import sync_participations
+
+    report = sync_participations()
+    return {"created": report.created, "updated": report.updated, "deleted": report.deleted}
