@@ -32,7 +32,7 @@ run: $(STAMP)
 	$(MANAGE) load_rome
 	$(MANAGE) seed_demo --if-empty --persons $(PERSONS)
 	@$(MANAGE) demo_accounts
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(MANAGE) db_worker & trap "kill $$! 2>/dev/null" EXIT; $(MANAGE) runserver $(HOST):$(PORT)
 
 demo: $(STAMP)
 	mkdir -p var

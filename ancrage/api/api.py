@@ -73,6 +73,7 @@ api.add_router("", employment_opportunities.router)
 api.add_router("", coverage.router)
 api.add_router("", agenda.router)
 api.add_router("", tracks.router)
+api.add_router("", "ancrage.api.steering.router")
 
 
 @api.exception_handler(AuthenticationError)

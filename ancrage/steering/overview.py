@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ancrage.core.disclosure import Cell, suppress
+from ancrage.core.disclosure import Cell, suppress, suppress_table
 from ancrage.territory.models import Commune
 
 from .indicators import TOTAL, Facts, IndicatorResult, _suppressed, compute, period_of
@@ -306,8 +306,8 @@ class ActionRow:
 
 
 def action_rows(contract: Contract, filters: Filters) -> list[ActionRow]:
-    """Every action in scope with its money and its persons reached (each count suppressed on its own:
-    a person may take part in several actions, so the rows do not add up to a total)."""
+    """Every action in scope with its money and its persons reached (counts 1–4 hidden, and a lone hidden
+    row gets a complementary one: the rows may add up to the distinct total when nobody overlaps)."""
     actions = contract.actions.select_related("axis", "carrier").order_by("axis__number", "title", "pk")
     if filters.axis:
         actions = actions.filter(axis=filters.axis)
@@ -334,15 +334,19 @@ def action_rows(contract: Contract, filters: Filters) -> list[ActionRow]:
                 action__contract=contract, indicator__code="persons_reached", year=filters.year
             ).values_list("action_id", "value")
         )
+    listed = list(actions)
+    # When participations do not overlap, the rows add up to the persons reached shown as a total: a
+    # lone hidden row would then be total minus the others, so the column gets complementary suppression.
+    cells = suppress_table({str(a.pk): {"n": reached.get(a.pk, 0)} for a in listed})
     return [
         ActionRow(
             action=a,
             granted=(money.get(a.pk) or {}).get("granted") or ZERO,
             paid=(money.get(a.pk) or {}).get("paid") or ZERO,
-            reached=suppress(reached.get(a.pk, 0)),
+            reached=cells[str(a.pk)]["n"],
             target=targets.get(a.pk),
         )
-        for a in actions
+        for a in listed
     ]
 
 

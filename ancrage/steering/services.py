@@ -21,8 +21,10 @@ from ancrage.persons.models import Person
 from .models import (
     Action,
     ActionStatus,
+    Amendment,
     Application,
     BudgetLine,
+    CallForProjects,
     CoFunder,
     Contract,
     ContractYear,
@@ -225,3 +227,74 @@ def budget_grand_total(contract: Contract, *, year: int | None = None) -> dict[s
         lines = lines.filter(year=year)
     sums = lines.aggregate(**{name: Sum(name) for name in AMOUNT_FIELDS})
     return {name: sums[name] or Decimal("0") for name in AMOUNT_FIELDS}
+
+
+# --- contract management (coordinators, from the interface) -----------------------------------------------
+
+
+def _ensure_years(contract: Contract) -> list[int]:
+    """Create the ContractYear rows missing between the start and the (effective) end; returns the years added.
+    Years are never removed here: budget lines and targets may refer to them."""
+    wanted = set(range(contract.starts_on.year, contract.effective_ends_on.year + 1))
+    existing = set(ContractYear.objects.filter(contract=contract).values_list("year", flat=True))
+    missing = sorted(wanted - existing)
+    ContractYear.objects.bulk_create(ContractYear(contract=contract, year=year) for year in missing)
+    return missing
+
+
+def contract_update(contract: Contract, *, expected_version: int) -> Contract:
+    """Save the edited title, dates and signatories of a contract (refused if somebody saved it meanwhile);
+    the years a later end opens are added."""
+    contract.full_clean()
+    with transaction.atomic():
+        save_versioned(contract, expected_version=expected_version)
+        _ensure_years(contract)
+    return contract
+
+
+def amendment_next_number(contract: Contract) -> int:
+    latest = contract.amendments.order_by("-number").values_list("number", flat=True).first()
+    return (latest or 0) + 1
+
+
+def amendment_add(
+    *,
+    contract: Contract,
+    number: int,
+    signed_on: dt.date,
+    summary: str = "",
+    new_end_on: dt.date | None = None,
+) -> Amendment:
+    """Record an *avenant*; when it moves the end of the contract, the years it opens are created."""
+    amendment = Amendment(contract=contract, number=number, signed_on=signed_on, summary=summary, new_end_on=new_end_on)
+    if new_end_on is not None and new_end_on <= contract.starts_on:
+        raise ValidationError({"new_end_on": _("La nouvelle fin doit être postérieure au début du contrat.")})
+    amendment.full_clean()
+    try:
+        with transaction.atomic():
+            amendment.save()
+            _ensure_years(contract)
+    except IntegrityError as error:  # the same number added concurrently
+        raise ValidationError({"number": _("Un avenant porte déjà ce numéro.")}) from error
+    return amendment
+
+
+def call_create(call: CallForProjects) -> CallForProjects:
+    """Open a call for projects of a contract year."""
+    call.full_clean()
+    if call.year is not None and not call.contract.years.filter(year=call.year).exists():
+        raise ValidationError({"year": _("Cette année n'est pas couverte par le contrat.")})
+    with transaction.atomic():
+        call.save()
+    return call
+
+
+def application_add(application: Application) -> Application:
+    """Record a project received in answer to a call (pending until decided)."""
+    application.decision = Decision.PENDING
+    application.decided_on = None
+    application.action = None
+    application.full_clean()
+    with transaction.atomic():
+        application.save()
+    return application

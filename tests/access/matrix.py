@@ -324,3 +324,78 @@ _STEERING = {**dict.fromkeys(PERSONAS, 404), "claire": 200, "yves": 200, "anonym
 _STEERING_API = {**_STEERING, "anonymous": 401}
 _CARRIER = {**_STEERING, "amina": 200, "olivier": 200}
 AGGREGATE_PAGES: dict[str, tuple[str, dict[str, int]]] = {}
+
+# Steering API (H4): indicators, fiches action and budget; coordinators only (no contract: empty 200).
+LIST_PAGES.update(
+    {
+        "api:indicators": _STEERING_API,
+        "api:contract_actions": _STEERING_API,
+        "api:contract_budget": _STEERING_API,
+    }
+)
+# Shared territorial diagnosis (H4): page and its CSV.
+AGGREGATE_PAGES.update(
+    {
+        "steering:diagnosis": ("no_args", _STEERING),
+        "steering:diagnosis_csv": ("no_args", _STEERING),
+    }
+)
+
+# The carrier's side (H5b): its actions, the bilan of each year, the participations it records. Pages
+# naming participants are person data: coordinators get 404 there; they only download bilan documents.
+# « Mes actions du contrat » answers any référent or admin (Hugo's association carries nothing: empty state).
+_CARRIER_ONLY = {**_STEERING, "claire": 404, "yves": 404, "amina": 200, "olivier": 200}
+AGGREGATE_PAGES.update(
+    {
+        "steering:my_actions": ("no_args", {**_CARRIER_ONLY, "hugo": 200}),
+        "steering:carrier_action": ("action", _CARRIER_ONLY),
+        "steering:bilan_edit": ("action_year", _CARRIER_ONLY),
+        "steering:bilan_attachment": ("bilan_attachment", _CARRIER),
+        "steering:participation_add": ("action", _CARRIER_ONLY),
+    }
+)
+# POST only; denial proven in tests/steering/test_carrier_views.py.
+NO_PERSON_DATA |= {"steering:bilan_attachment_delete", "steering:participation_delete"}
+
+# Coordinators' dashboards of the contract (H2): overview, fiche action, commune, monthly trends and CSV.
+AGGREGATE_PAGES.update(
+    {
+        "steering:overview": ("no_args", _STEERING),
+        "steering:action": ("action", _STEERING),
+        "steering:commune": ("commune", _STEERING),
+        "steering:trends": ("no_args", _STEERING),
+        "steering:trends_csv": ("no_args", _STEERING),
+    }
+)
+
+# Coordinators keep the contract (H5a): contract and amendments, fiches action, budget grid, targets, calls
+# for projects and the applications received. Coordinators only; no person on these pages. Every page also
+# takes the POST of its form (same checks; denial of GET and POST proven in tests/steering/test_manage_views.py).
+AGGREGATE_PAGES.update(
+    {
+        "steering:contract_create": ("no_args", _STEERING),
+        "steering:contract_edit": ("contract", _STEERING),
+        "steering:amendment_add": ("contract", _STEERING),
+        "steering:actions": ("contract", _STEERING),
+        "steering:action_create": ("contract", _STEERING),
+        "steering:action_edit": ("action", _STEERING),
+        "steering:budget_edit": ("action", _STEERING),
+        "steering:targets_edit": ("action", _STEERING),
+        "steering:calls": ("contract", _STEERING),
+        "steering:call_create": ("contract", _STEERING),
+        "steering:call_detail": ("call", _STEERING),
+        "steering:application_add": ("call", _STEERING),
+        "steering:application_decide": ("application", _STEERING),
+    }
+)
+
+# The annual report (H3): the page, one generation's state fragment and its file. Coordinators only; the
+# request (POST only) is denied in tests/steering/test_report.py.
+AGGREGATE_PAGES.update(
+    {
+        "steering:report": ("no_args", _STEERING),
+        "steering:report_status": ("report_run", _STEERING),
+        "steering:report_download": ("report_run", _STEERING),
+    }
+)
+NO_PERSON_DATA |= {"steering:report_request"}

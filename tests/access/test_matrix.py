@@ -167,7 +167,48 @@ def steering_scope(cast):
         "commune": (commune.pk,),
         "bilan": (action.pk, report.pk),
         "year": (2021,),
+        # The carrier's pages (H5b): the bilan of a year, a document joined to it.
+        "action_year": (action.pk, 2021),
+        "bilan_attachment": (action.pk, report.pk, _bilan_attachment(report, cast.amina.user).pk),
+        # Calls for projects (H5a): a call of the contract and a project received.
+        **_call_scope(contract, cast.agir),
+        # The annual report (H3): a finished generation, with its file.
+        "report_run": (_report_run(contract, cast.claire.user).pk,),
     }
+
+
+def _report_run(contract, user):
+    from django.core.files.base import ContentFile
+
+    from ancrage.steering.models import AnnualReportRun
+
+    run = AnnualReportRun(contract=contract, year=2021, format="pdf", status="done", progress=100, requested_by=user)
+    run.file.save("bilan-ctair-2021.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
+    return run
+
+
+def _call_scope(contract, organisation):
+    from ancrage.steering.models import Application, CallForProjects
+
+    call = CallForProjects.objects.create(
+        contract=contract, year=2021, title="AAP 2021", opens_on=dt.date(2021, 1, 10), closes_on=dt.date(2021, 3, 1)
+    )
+    application = Application.objects.create(
+        call=call, organisation=organisation, title="Projet reçu", received_on=dt.date(2021, 2, 1)
+    )
+    return {"call": (call.pk,), "application": (application.pk,)}
+
+
+def _bilan_attachment(report, user):
+    from django.core.files.base import ContentFile
+
+    from ancrage.steering.models import BilanAttachment
+
+    attachment = BilanAttachment(
+        report=report, original_name="bilan.pdf", content_type="application/pdf", size=9, uploaded_by=user
+    )
+    attachment.file.save("bilan.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return attachment
 
 
 @pytest.mark.parametrize(("url_name", "persona"), _cases(matrix.AGGREGATE_PAGES))

@@ -1,5 +1,10 @@
 """Routes of the contract pages (diagnosis); included by www.steering.urls under the namespace steering."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import diagnosis_views
+
+urlpatterns: list = [
+    path("diagnostic/", diagnosis_views.diagnosis, name="diagnosis"),
+    path("diagnostic/export.csv", diagnosis_views.diagnosis_csv, name="diagnosis_csv"),
+]
