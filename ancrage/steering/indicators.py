@@ -281,9 +281,9 @@ class Facts:
     def people(self) -> dict[int, tuple[str, dt.date | None, str | None, dt.date | None]]:
         return {
             pk: (sex, birth, commune, cir)
-            for pk, sex, birth, commune, cir in Person.objects.filter(pk__in=self.persons.values("pk")).values_list(
-                "pk", "sex", "birth_date", "commune_id", "cir_signed_on"
-            )
+            for pk, sex, birth, commune, cir in Person.objects.filter(pk__in=self.persons.values("pk"))
+            .order_by()
+            .values_list("pk", "sex", "birth_date", "commune_id", "cir_signed_on")
         }
 
     @cached_property
@@ -316,9 +316,11 @@ class Facts:
     @cached_property
     def situations(self) -> dict[int, dict[str, list[tuple[str, dt.date, dt.date | None, int]]]]:
         found: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for pid, domain, status, start, end, pk in Situation.objects.filter(
-            person__in=self.persons.values("pk")
-        ).values_list("person_id", "domain", "status", "start_date", "end_date", "pk"):
+        for pid, domain, status, start, end, pk in (
+            Situation.objects.filter(person__in=self.persons.values("pk"))
+            .order_by()
+            .values_list("person_id", "domain", "status", "start_date", "end_date", "pk")
+        ):
             found[pid][domain].append((status, start, end, pk))
         return found
 
@@ -334,30 +336,32 @@ class Facts:
     def health(self) -> dict[int, tuple[str, str, dt.date | None]]:
         return {
             pid: (puma, css, css_end)
-            for pid, puma, css, css_end in HealthCoverage.objects.filter(
-                person__in=self.persons.values("pk")
-            ).values_list("person_id", "puma_status", "css_status", "css_expires_on")
+            for pid, puma, css, css_end in HealthCoverage.objects.filter(person__in=self.persons.values("pk"))
+            .order_by()
+            .values_list("person_id", "puma_status", "css_status", "css_expires_on")
         }
 
     @cached_property
     def caf(self) -> dict[int, tuple[dt.date | None, list[str]]]:
         return {
             pid: (registered, list(benefits or []))
-            for pid, registered, benefits in CafFile.objects.filter(person__in=self.persons.values("pk")).values_list(
-                "person_id", "registered_on", "benefits"
-            )
+            for pid, registered, benefits in CafFile.objects.filter(person__in=self.persons.values("pk"))
+            .order_by()
+            .values_list("person_id", "registered_on", "benefits")
         }
 
     @cached_property
     def bank(self) -> dict[int, str]:
-        return dict(BankAccount.objects.filter(person__in=self.persons.values("pk")).values_list("person_id", "step"))
+        return dict(
+            BankAccount.objects.filter(person__in=self.persons.values("pk")).order_by().values_list("person_id", "step")
+        )
 
     @cached_property
     def licence(self) -> dict[int, str]:
         return dict(
-            EmploymentProfile.objects.filter(person__in=self.persons.values("pk")).values_list(
-                "person_id", "licence_status"
-            )
+            EmploymentProfile.objects.filter(person__in=self.persons.values("pk"))
+            .order_by()
+            .values_list("person_id", "licence_status")
         )
 
     @cached_property
@@ -387,9 +391,13 @@ class Facts:
     @cached_property
     def contracts(self) -> dict[int, list[dt.date]]:
         found: dict[int, list[dt.date]] = defaultdict(list)
-        for pid, start in Placement.objects.filter(
-            person__in=self.persons.values("pk"), status=PlacementStatus.HIRED, contract_start__isnull=False
-        ).values_list("person_id", "contract_start"):
+        for pid, start in (
+            Placement.objects.filter(
+                person__in=self.persons.values("pk"), status=PlacementStatus.HIRED, contract_start__isnull=False
+            )
+            .order_by()
+            .values_list("person_id", "contract_start")
+        ):
             if start is not None:
                 found[pid].append(start)
         return found
