@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "ancrage.tracks",
     "ancrage.deadlines",
     "ancrage.steering",
+    "ancrage.linkage",
+    "ancrage.imports",
     "ancrage.notifications",
     "ancrage.scheduling",
     "ancrage.demo",

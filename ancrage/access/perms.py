@@ -221,6 +221,40 @@ def can_record_participation(actor: Actor, action, person_id: int) -> bool:
     return carries_action(actor, action) and can_view_person(actor, person_id)
 
 
+def can_import_persons(actor: Actor) -> bool:
+    """Referents and organisation admins: an import creates records and pathways in their organisation."""
+    return can_create_person(actor)
+
+
+def can_view_import(actor: Actor, run) -> bool:
+    """Referents and organisation admins of the organisation the import was made for."""
+    return can_import_persons(actor) and run.organisation_id == actor.organisation_id
+
+
+def can_review_duplicates(actor: Actor) -> bool:
+    """Referents and organisation admins: the duplicate queue lists only pairs they may edit both sides of."""
+    return actor.has_role(Role.REFERENT, Role.ORG_ADMIN)
+
+
+def can_review_candidate(actor: Actor, person_a_id: int, person_b_id: int) -> bool:
+    """Referents and organisation admins whose organisation accompanies both records of the pair.
+
+    A pair with one record of another partner is never shown: a warning must not reveal that another
+    organisation follows the person (ADR 8).
+    """
+    return can_review_duplicates(actor) and can_edit_person(actor, person_a_id) and can_edit_person(actor, person_b_id)
+
+
+def can_undo_merge(actor: Actor, merge) -> bool:
+    """Referents and organisation admins of the organisation that made the merge, while it still accompanies
+    the kept record."""
+    return (
+        can_review_duplicates(actor)
+        and merge.merged_for_id == actor.organisation_id
+        and can_edit_person(actor, merge.kept_id)
+    )
+
+
 def can_manage_organisation(actor: Actor, organisation: Organisation) -> bool:
     """Platform administrators, and the organisation's own admins."""
     return actor.is_platform_admin or (actor.has_role(Role.ORG_ADMIN) and actor.organisation_id == organisation.pk)

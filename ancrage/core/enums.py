@@ -35,3 +35,4 @@ class DatePrecision(models.TextChoices):
     EXACT = "day", _("Date exacte")
     MONTH = "month", _("Mois et année seulement")
     YEAR = "year", _("Année seulement")
+    APPROXIMATE = "circa", _("Approximative (« vers »)")

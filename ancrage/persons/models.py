@@ -157,6 +157,11 @@ class Person(VersionedModel):
         choices=DatePrecision.choices,
         default=DatePrecision.EXACT,
     )
+    birth_date_conventional = models.BooleanField(
+        _("date de naissance conventionnelle"),
+        default=False,
+        help_text=_("Un 1er janvier attribué faute de date connue (souvent par l'OFPRA) : gardé tel quel, signalé."),
+    )
     birth_country = models.CharField(_("pays de naissance"), max_length=3, blank=True)
     birth_place = models.CharField(_("lieu de naissance"), max_length=200, blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True, validators=[validate_phone])
@@ -189,6 +194,11 @@ class Person(VersionedModel):
     )
     created_by_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("créé par")
+    )
+    # Set when a référent merged this record into another (linkage.merge): the record is kept for the
+    # audit trail and for undoing, but it is shown nowhere and counted nowhere.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_records", editable=False
     )
     # Denormalised search keys over every identity (see core.text); kept up to date by services.
     search_folded = models.TextField(default="", editable=False)
@@ -228,6 +238,8 @@ class Person(VersionedModel):
             return ""
         if self.birth_date_precision == DatePrecision.YEAR:
             return str(self.birth_date.year)
+        if self.birth_date_precision == DatePrecision.APPROXIMATE:
+            return _("vers %(year)s") % {"year": self.birth_date.year}
         if self.birth_date_precision == DatePrecision.MONTH:
             return self.birth_date.strftime("%m/%Y")
         return self.birth_date.strftime("%d/%m/%Y")
