@@ -44,6 +44,12 @@ def validate_ofpra_number(value: str) -> None:
         )
 
 
+def validate_agdref_number(value: str) -> None:
+    """The foreigner's number on the residence card (AGDREF / ANEF): ten digits."""
+    if value and not re.fullmatch(r"\d{10}", value):
+        raise ValidationError(_("Le numéro étranger (AGDREF) compte dix chiffres."), code="agdref_format")
+
+
 def validate_phone(value: str) -> None:
     cleaned = re.sub(r"[\s.\-()]", "", value or "")
     if value and not re.fullmatch(r"\+?\d{8,15}", cleaned):

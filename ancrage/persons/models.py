@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 from ancrage.core.enums import AssessmentKind, CEFRLevel, DatePrecision, Sex
 from ancrage.core.models import TimestampedModel, VersionedModel
 from ancrage.core.text import fold, search_keys
-from ancrage.core.validators import validate_ofpra_number, validate_phone
+from ancrage.core.validators import validate_agdref_number, validate_ofpra_number, validate_phone
 from ancrage.organisations.models import Organisation
 from ancrage.territory.models import Commune
 
@@ -166,6 +166,13 @@ class Person(VersionedModel):
     birth_place = models.CharField(_("lieu de naissance"), max_length=200, blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True, validators=[validate_phone])
     email = models.EmailField(_("adresse électronique"), blank=True)
+    agdref_number = models.CharField(
+        _("numéro étranger (AGDREF)"),
+        max_length=10,
+        blank=True,
+        validators=[validate_agdref_number],
+        help_text=_("Les dix chiffres du numéro inscrit sur le titre de séjour."),
+    )
     address = models.CharField(_("adresse"), max_length=255, blank=True)
     commune = models.ForeignKey(
         Commune,
