@@ -21,6 +21,12 @@ Units and definitions (documented on the page too):
   employment or qualifying training on the exit date (the rule of ``pathways.outcomes``, computed
   here on the situations already loaded instead of one query per exit date).
 
+Counting once (ADR 8): for a coordinator, the records of one person that the linkage engine put in one
+cluster count once (``linkage.counting``): their situations, protections and placements pooled, described
+by the record of their latest pathway in scope. Merged records count nowhere. An organisation admin's
+figures stay on their own records, never pooled with another partner's. Entries and exits count
+pathways, not persons.
+
 Disclosure (``core.disclosure``): every count from 1 to 4 is hidden, with complementary suppression
 in tables that show totals; a rate or a median computed on a hidden base is hidden. Queries: a fixed
 number (seven), whatever the number of persons.
@@ -32,7 +38,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,6 +46,7 @@ from django.utils.translation import gettext_lazy
 from ancrage.core.dates import add_months
 from ancrage.core.disclosure import THRESHOLD, Cell, suppress, suppress_table
 from ancrage.core.enums import Sex
+from ancrage.linkage.counting import counted_person, counted_records, not_merged
 from ancrage.organisations.actor import Actor
 from ancrage.organisations.models import Role
 from ancrage.pathways.models import Pathway, Programme
@@ -232,43 +239,70 @@ def compute_results(
         pathways = pathways.filter(programme=programme)
     if year:
         pathways = pathways.filter(entry_date__year=year)
-    rows = list(
+    pathways = pathways.filter(not_merged("person"))
+    # Counting once (ADR 8): for a coordinator, the records of one person in a linkage cluster count once
+    # (their unit, ``linkage.counting``), their facts pooled; an organisation admin counts its own
+    # records, each as itself (never pooled with another partner's record).
+    pooled = actor.role != Role.ORG_ADMIN
+    persons = Person.objects.filter(pk__in=pathways.values("person_id"))
+    records = counted_records(persons) if pooled else persons
+    unit_of: dict[int, int] = {}
+    members: dict[int, list[int]] = defaultdict(list)
+    attributes: dict[int, tuple[str, dt.date | None]] = {}
+    for pk, unit, sex, birth in (
+        records.annotate(unit=counted_person("") if pooled else F("pk"))
+        .order_by("-updated_at", "-pk")
+        .values_list("pk", "unit", "sex", "birth_date")
+    ):
+        unit_of[pk] = unit
+        members[unit].append(pk)
+        attributes[pk] = (sex, birth)
+    found = list(
         pathways.order_by("entry_date", "pk").values_list("pk", "person_id", "programme", "entry_date", "exit_date")
     )
-    # The latest pathway in scope describes each person.
+    rows = [(pk, unit_of[record], prog, entry, exit_date) for pk, record, prog, entry, exit_date in found]
+    # The latest pathway in scope describes each person; its record is the person's representative: the
+    # sex, birth date and nationality are that record's, else the most recently updated other record's.
     latest: dict[int, tuple[str, dt.date]] = {}
-    for _pk, person_id, prog, entry, _exit in rows:
-        latest[person_id] = (prog, entry)
-    person_filter = {"pk__in": pathways.values("person_id")}
-    people = {
-        pk: (sex, birth)
-        for pk, sex, birth in Person.objects.filter(**person_filter).values_list("pk", "sex", "birth_date")
-    }
-    nationalities: dict[int, str] = {}
-    for pid, code in (
-        Nationality.objects.filter(person__in=pathways.values("person_id"))
-        .order_by("id")
-        .values_list("person_id", "code")
+    for _pk, record, prog, entry, _exit in found:
+        unit = unit_of[record]
+        latest[unit] = (prog, entry)
+        members[unit].remove(record)
+        members[unit].insert(0, record)
+
+    def first_known(unit: int, values: dict[int, Any], empty: Any) -> Any:
+        for record in members.get(unit, []):
+            if values.get(record) not in (None, ""):
+                return values[record]
+        return empty
+
+    sexes = {pk: sex for pk, (sex, _birth) in attributes.items()}
+    births = {pk: birth for pk, (_sex, birth) in attributes.items()}
+    people = {unit: (first_known(unit, sexes, ""), first_known(unit, births, None)) for unit in latest}
+    first_nationality: dict[int, str] = {}
+    for record, code in (
+        Nationality.objects.filter(person__in=records.values("pk")).order_by("id").values_list("person_id", "code")
     ):
-        nationalities.setdefault(pid, code)
+        first_nationality.setdefault(record, code)
+    nationalities = {unit: code for unit in latest if (code := first_known(unit, first_nationality, None)) is not None}
     protections: dict[int, str] = {}
-    for pid, kind in (
-        Protection.objects.filter(person__in=pathways.values("person_id"))
+    for record, kind in (
+        Protection.objects.filter(person__in=records.values("pk"))
         .order_by("decision_date", "id")
         .values_list("person_id", "type")
     ):
-        protections[pid] = kind  # the last one wins: the latest decision
+        protections[unit_of[record]] = kind  # the last one wins: the latest decision
     situations: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for pid, domain, status, start, end in Situation.objects.filter(
-        person__in=pathways.values("person_id"), domain__in=list(SITUATION_DOMAINS)
+    for record, domain, status, start, end in Situation.objects.filter(
+        person__in=records.values("pk"), domain__in=list(SITUATION_DOMAINS)
     ).values_list("person_id", "domain", "status", "start_date", "end_date"):
-        situations[pid][domain].append((status, start, end))
+        situations[unit_of[record]][domain].append((status, start, end))
     contracts: dict[int, list[dt.date]] = defaultdict(list)
-    for pid, contract_start in Placement.objects.filter(
-        person__in=pathways.values("person_id"), status=PlacementStatus.HIRED, contract_start__isnull=False
+    for record, contract_start in Placement.objects.filter(
+        person__in=records.values("pk"), status=PlacementStatus.HIRED, contract_start__isnull=False
     ).values_list("person_id", "contract_start"):
         if contract_start is not None:
-            contracts[pid].append(contract_start)
+            contracts[unit_of[record]].append(contract_start)
 
     programmes = [(p, str(label)) for p, label in Programme.choices]
     programme_keys = {p for p, _l in programmes}

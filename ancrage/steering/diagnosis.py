@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,7 @@ from django.utils.translation import gettext_lazy
 
 from ancrage.core.disclosure import THRESHOLD, Cell, suppress, suppress_table
 from ancrage.directory.models import Service, thematique_label
+from ancrage.linkage.counting import not_merged
 from ancrage.pathways.models import DiagnosticDomain, DiagnosticItem, NeedLevel
 from ancrage.persons.models import DURABLE_HOUSING, HouseholdMember, Person, ProtectionType, SituationDomain
 from ancrage.referrals.models import Referral
@@ -185,11 +187,11 @@ def household_band(size: int) -> str:
     return "5plus"
 
 
-def _household_sizes(pids: list[int], persons) -> dict[int, int]:
-    """Members of each person's household: member rows plus the records in it not named by a row."""
-    household_of = dict(
-        Person.objects.filter(pk__in=persons.values("pk"), household__isnull=False).values_list("pk", "household_id")
-    )
+def _household_sizes(facts: Facts) -> dict[int, int]:
+    """Members of each person's household: member rows plus the records in it not named by a row. A
+    person counted once across partners takes the household of their representative record (else of
+    the next record that has one, ``Facts.first_known``)."""
+    household_of = dict(facts.records.filter(household__isnull=False).values_list("pk", "household_id"))
     households = set(household_of.values())
     members: Counter[int] = Counter()
     named: dict[int, set[int]] = defaultdict(set)
@@ -200,16 +202,18 @@ def _household_sizes(pids: list[int], persons) -> dict[int, int]:
         if person_id is not None:
             named[household_id].add(person_id)
     records: dict[int, set[int]] = defaultdict(set)
-    for pk, in_household in Person.objects.filter(household_id__in=households).values_list("pk", "household_id"):
+    for pk, in_household in Person.objects.filter(not_merged(), household_id__in=households).values_list(
+        "pk", "household_id"
+    ):
         if in_household is not None:
             records[in_household].add(pk)
     sizes: dict[int, int] = {}
-    for pid in pids:
-        household = household_of.get(pid)
+    for unit in facts.ids:
+        household = facts.first_known(unit, household_of)
         if household is None:
-            sizes[pid] = 1
+            sizes[unit] = 1
         else:
-            sizes[pid] = max(1, members[household] + len(records[household] - named[household]))
+            sizes[unit] = max(1, members[household] + len(records[household] - named[household]))
     return sizes
 
 
@@ -245,13 +249,15 @@ def compute_diagnosis(
     today = today or timezone.localdate()
     on = min(end, today)
     scope = Scope(contract, start, end, on, commune=commune)
-    persons = population("accompanied", scope)
-    facts = Facts(persons, scope)
+    facts = Facts(population("accompanied", scope), scope)
+    # Every record of the persons counted (their clusters' other records included); the facts below are
+    # keyed by the unit each record counts under (``linkage.counting``), so a person counts once.
+    persons = facts.records
+    unit_of = facts.unit_of
     pids = facts.ids
     result = Diagnosis(contract, year, commune, (start, end), on, suppress(len(pids)))
     if not pids:
         return result
-    ids = set(pids)
 
     # Who: commune, protection, age, household.
     people = facts.people
@@ -261,7 +267,7 @@ def compute_diagnosis(
     kinds = facts.protections[0]
     by_protection = Counter(kinds.get(pid, UNKNOWN) for pid in pids)
     by_age = Counter(age_band(_age(people[pid][1], on)) for pid in pids)
-    sizes = _household_sizes(pids, persons)
+    sizes = _household_sizes(facts)
     by_household = Counter(household_band(sizes[pid]) for pid in pids)
     unknown = [(UNKNOWN, _("Non renseigné"))]
     result.population = [
@@ -304,16 +310,18 @@ def compute_diagnosis(
 
     # Needs from the diagnoses: the person's latest assessment per domain.
     latest: dict[tuple[int, str], tuple[dt.date, int, int]] = {}
-    for pid, domain, level, assessed, pk in DiagnosticItem.objects.filter(
+    for record, domain, level, assessed, pk in DiagnosticItem.objects.filter(
         pathway__person__in=persons.values("pk"), assessed_on__lte=on
     ).values_list("pathway__person_id", "domain", "need_level", "assessed_on", "pk"):
+        pid = unit_of[record]
         current = latest.get((pid, domain))
         if current is None or (assessed, pk) > (current[0], current[1]):
             latest[(pid, domain)] = (assessed, pk, level)
     french_need = {
         pid for (pid, domain), (_a, _pk, level) in latest.items() if domain == "language" and level >= NeedLevel.LOW
     }
-    in_course = set(
+    in_course = _units(
+        unit_of,
         LanguageCourse.objects.filter(person__in=persons.values("pk"))
         .exclude(status=CourseStatus.DROPPED)
         .filter(
@@ -321,12 +329,13 @@ def compute_diagnosis(
             | Q(start_on__lte=on, end_on__gte=on)
             | Q(status=CourseStatus.PLANNED, start_on__gt=on)
         )
-        .values_list("person_id", flat=True)
+        .values_list("person_id", flat=True),
     )
-    prescribed = set(
+    prescribed = _units(
+        unit_of,
         LanguagePrescription.objects.filter(person__in=persons.values("pk"), prescribed_on__lte=on).values_list(
             "person_id", flat=True
-        )
+        ),
     )
     french_counts = Counter(
         "course" if pid in in_course else "prescription" if pid in prescribed else "nothing" for pid in french_need
@@ -341,15 +350,17 @@ def compute_diagnosis(
         if (status := facts.situation_on(pid, SituationDomain.HOUSING, on)) is not None
         and status not in DURABLE_HOUSING
     ]
-    sne_active = set(
+    sne_active = _units(
+        unit_of,
         SocialHousingRequest.objects.filter(person__in=persons.values("pk"), requested_on__lte=on)
         .filter(Q(status=HousingRequestStatus.ACTIVE) | Q(closed_on__gt=on))
-        .values_list("person_id", flat=True)
+        .values_list("person_id", flat=True),
     )
-    siao_pending = set(
+    siao_pending = _units(
+        unit_of,
         SiaoRequest.objects.filter(person__in=persons.values("pk"), requested_on__lte=on)
         .filter(Q(status=RequestStatus.PENDING) | Q(decided_on__gt=on))
-        .values_list("person_id", flat=True)
+        .values_list("person_id", flat=True),
     )
     housing_counts = Counter(
         "sne" if pid in sne_active else "siao" if pid in siao_pending else "none" for pid in precarious
@@ -371,7 +382,7 @@ def compute_diagnosis(
         ),
     )
 
-    result.delays = _delays(persons, ids, start, end, on)
+    result.delays = _delays(persons, unit_of, start, end, on)
     return result
 
 
@@ -480,18 +491,26 @@ def _french_supply(contract: Contract, commune: str) -> Supply:
     return supply
 
 
-def _delays(persons, ids: set[int], start: dt.date, end: dt.date, on: dt.date) -> list[Delay]:
+def _units(unit_of: dict[int, int], records: Iterable[int]) -> set[int]:
+    """The units (persons counted once) of these records."""
+    return {unit_of[record] for record in records}
+
+
+def _delays(persons, unit_of: dict[int, int], start: dt.date, end: dt.date, on: dt.date) -> list[Delay]:
+    """One delay per person (unit): the records of a unit are pooled, so the first start is the
+    earliest of any of its records and the answer the first on or after it."""
     tz = timezone.get_current_timezone()
     rows: list[Delay] = []
 
     # Referrals, per thematique of the service (a service may have several: a row for each).
     sent: dict[tuple[str, int], list[dt.date]] = defaultdict(list)
     answered: dict[tuple[str, int], list[dt.date]] = defaultdict(list)
-    for pid, sent_at, answered_at, thematiques in Referral.objects.filter(
+    for record, sent_at, answered_at, thematiques in Referral.objects.filter(
         person__in=persons.values("pk"), sent_at__isnull=False
     ).values_list("person_id", "sent_at", "answered_at", "service__thematiques"):
         if sent_at is None:
             continue
+        pid = unit_of[record]
         sent_on = sent_at.astimezone(tz).date()
         for thematique in thematiques or []:
             sent[(thematique, pid)].append(sent_on)
@@ -517,9 +536,9 @@ def _delays(persons, ids: set[int], start: dt.date, end: dt.date, on: dt.date) -
     for pid, requested, status, decided in SiaoRequest.objects.filter(person__in=persons.values("pk")).values_list(
         "person_id", "requested_on", "status", "decided_on"
     ):
-        siao_starts[pid].append(requested)
+        siao_starts[unit_of[pid]].append(requested)
         if status == RequestStatus.GRANTED and decided is not None:
-            siao_answers[pid].append(decided)
+            siao_answers[unit_of[pid]].append(decided)
     rows.append(
         _delay_row(
             "siao",
@@ -533,12 +552,12 @@ def _delays(persons, ids: set[int], start: dt.date, end: dt.date, on: dt.date) -
     for pid, requested in SocialHousingRequest.objects.filter(person__in=persons.values("pk")).values_list(
         "person_id", "requested_on"
     ):
-        sne_starts[pid].append(requested)
+        sne_starts[unit_of[pid]].append(requested)
     offers: dict[int, list[dt.date]] = defaultdict(list)
     for pid, offered in HousingOffer.objects.filter(person__in=persons.values("pk")).values_list(
         "person_id", "offered_on"
     ):
-        offers[pid].append(offered)
+        offers[unit_of[pid]].append(offered)
     rows.append(
         _delay_row(
             "sne", _("Demande de logement social → première proposition"), _collect(sne_starts, offers, start, end, on)
@@ -550,12 +569,12 @@ def _delays(persons, ids: set[int], start: dt.date, end: dt.date, on: dt.date) -
     for pid, prescribed in LanguagePrescription.objects.filter(person__in=persons.values("pk")).values_list(
         "person_id", "prescribed_on"
     ):
-        prescriptions[pid].append(prescribed)
+        prescriptions[unit_of[pid]].append(prescribed)
     courses: dict[int, list[dt.date]] = defaultdict(list)
     for pid, start_on in LanguageCourse.objects.filter(person__in=persons.values("pk")).values_list(
         "person_id", "start_on"
     ):
-        courses[pid].append(start_on)
+        courses[unit_of[pid]].append(start_on)
     rows.append(
         _delay_row(
             "language",

@@ -13,6 +13,13 @@ its specs. No pre-aggregation: a changed record changes the next computation.
 
 Optional ``commune`` (INSEE code): the person's commune of residence.
 
+**Counted once across partners** (ADR 8, ``linkage.counting``): merged records count nowhere; the
+records of one linkage cluster count once, as one *unit*, when any of them is in the population. Its
+facts are pooled from all its records (the population's and the other records of its cluster): one
+record meeting a condition is enough, situations and assessments form one history. Its identity
+attributes (sex, age, commune, nationality, household) are those of its most recently updated record in
+the population, completed from its other records where that one has none (``Facts``).
+
 **Reference date**: the end of the period, or today when the period is not over. Situations are read
 on that date (when several are active in a domain, the one started last, as ``tracks.coverage``).
 
@@ -59,7 +66,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -68,6 +75,7 @@ from django.utils.translation import gettext_lazy
 from ancrage.core.disclosure import THRESHOLD, Cell, suppress_table
 from ancrage.core.enums import CEFRLevel, Sex
 from ancrage.employment.models import EmploymentProfile, Placement, PlacementStatus
+from ancrage.linkage.counting import counted_person, counted_records, not_merged
 from ancrage.pathways.models import Pathway, Programme
 from ancrage.persons.models import (
     DURABLE_HOUSING,
@@ -101,6 +109,8 @@ OTHERS = "others"
 TOTAL = "total"
 ALL = "all"
 NOT_WORKING = {"job_seeker", "inactive"}
+# Records outside a population but in its clusters, listed in the fact queries up to this many.
+LISTED_RECORDS = 500
 
 AGE_BANDS = (
     ("lt26", gettext_lazy("Moins de 26 ans")),
@@ -221,12 +231,12 @@ def population(kind: str, scope: Scope) -> QuerySet[Person]:
             Q(exit_date__isnull=True) | Q(exit_date__gte=scope.start)
         )
         persons = Person.objects.filter(
-            pk__in=pathways.values("person_id"), commune__territory_id=scope.contract.territory_id
+            not_merged(), pk__in=pathways.values("person_id"), commune__territory_id=scope.contract.territory_id
         )
         if scope.action is not None or scope.axis is not None:
             persons = persons.filter(pk__in=_participations(scope).values("person_id"))
     else:
-        persons = Person.objects.filter(pk__in=_participations(scope).values("person_id"))
+        persons = Person.objects.filter(not_merged(), pk__in=_participations(scope).values("person_id"))
     if scope.commune:
         persons = persons.filter(commune_id=scope.commune)
     return persons
@@ -267,46 +277,127 @@ def since_protection_band(since: dt.date | None, on: dt.date) -> str:
 
 
 class Facts:
-    """Per-person facts for a population; each family is loaded once, on first use."""
+    """Per-person facts for a population; each family is loaded once, on first use.
+
+    A *person* here is a counting unit (``linkage.counting``): the records of one cluster count once,
+    under the cluster's unit. ``ids`` are the units; every fact is keyed by unit, pooled from all the
+    records of the unit (the population's records and the other records of their clusters): the
+    situations, assessments, pathways, protections and placements of all of them. The identity
+    attributes (sex, birth date, commune, first nationality, household) are the unit's *representative*
+    record's — the most recently updated of its records in the population — and, where it has none,
+    the next record's that has one (population records first, most recent first). The CIR date is the
+    earliest of the records'. Merged records count nowhere.
+    """
 
     def __init__(self, persons: QuerySet[Person], scope: Scope) -> None:
         self.persons = persons
         self.scope = scope
 
     @cached_property
+    def records(self) -> QuerySet[Person]:
+        """Every record of the units counted (a lazy queryset, the subquery of the fact queries).
+
+        The population itself when no cluster reaches outside it (no clusters, or all their records in
+        the population); else the population and the few records outside it, listed; else (many of
+        them) the whole expansion as a subquery. The three give the same rows."""
+        outside = self._units[3]
+        if not outside:
+            return self.persons
+        if len(outside) <= LISTED_RECORDS:
+            return Person.objects.filter(Q(pk__in=self.persons.values("pk")) | Q(pk__in=sorted(outside)))
+        return counted_records(self.persons)
+
+    @cached_property
+    def _units(self) -> tuple[dict[int, int], dict[int, list[int]], dict[int, tuple[Any, ...]], set[int]]:
+        """The unit of each record, the records of each unit (representative first), their identity,
+        and the records outside the population (other records of its clusters)."""
+        unit_of: dict[int, int] = {}
+        members: dict[int, list[int]] = defaultdict(list)
+        rows: dict[int, tuple[Any, ...]] = {}
+        outside_records: set[int] = set()
+        listed = (
+            counted_records(self.persons)
+            .annotate(
+                unit=counted_person(""),
+                in_population=Case(
+                    When(pk__in=self.persons.values("pk"), then=Value(0)), default=Value(1), output_field=IntegerField()
+                ),
+            )
+            .order_by("in_population", "-updated_at", "-pk")
+            .values_list("pk", "unit", "in_population", "sex", "birth_date", "commune_id", "cir_signed_on")
+        )
+        counted: set[int] = set()
+        for pk, unit, outside, sex, birth, commune, cir in listed:
+            unit_of[pk] = unit
+            members[unit].append(pk)
+            rows[pk] = (sex, birth, commune, cir)
+            if outside:
+                outside_records.add(pk)
+            else:
+                counted.add(unit)
+        # A unit is counted when one of its records is in the population (always, by construction).
+        return unit_of, {u: pks for u, pks in members.items() if u in counted}, rows, outside_records
+
+    @property
+    def unit_of(self) -> dict[int, int]:
+        """The unit each record counts under."""
+        return self._units[0]
+
+    @property
+    def members(self) -> dict[int, list[int]]:
+        """The records of each unit, the representative first."""
+        return self._units[1]
+
+    @cached_property
     def ids(self) -> list[int]:
-        return list(self.persons.values_list("pk", flat=True))
+        return list(self.members)
+
+    def first_known(self, unit: int, values: dict[int, Any]) -> Any:
+        """The representative's value in ``values`` (by record), else the next record's that has one."""
+        for pk in self.members.get(unit, []):
+            value = values.get(pk)
+            if value not in (None, ""):
+                return value
+        return None
 
     @cached_property
     def people(self) -> dict[int, tuple[str, dt.date | None, str | None, dt.date | None]]:
-        return {
-            pk: (sex, birth, commune, cir)
-            for pk, sex, birth, commune, cir in Person.objects.filter(pk__in=self.persons.values("pk"))
-            .order_by()
-            .values_list("pk", "sex", "birth_date", "commune_id", "cir_signed_on")
-        }
+        """Per unit: sex, birth date, commune (representative first) and the earliest CIR date."""
+        rows = self._units[2]
+        found: dict[int, tuple[str, dt.date | None, str | None, dt.date | None]] = {}
+        for unit, pks in self.members.items():
+            values = [rows[pk] for pk in pks]
+            sex = next((v[0] for v in values if v[0]), "")
+            birth = next((v[1] for v in values if v[1] is not None), None)
+            commune = next((v[2] for v in values if v[2]), None)
+            cirs = [v[3] for v in values if v[3] is not None]
+            found[unit] = (sex, birth, commune, min(cirs) if cirs else None)
+        return found
 
     @cached_property
     def nationality(self) -> dict[int, str]:
         first: dict[int, str] = {}
         for pid, code in (
-            Nationality.objects.filter(person__in=self.persons.values("pk"))
+            Nationality.objects.filter(person__in=self.records.values("pk"))
             .order_by("id")
             .values_list("person_id", "code")
         ):
             first.setdefault(pid, code)
-        return first
+        found = {unit: self.first_known(unit, first) for unit in self.members}
+        return {unit: code for unit, code in found.items() if code}
 
     @cached_property
     def protections(self) -> tuple[dict[int, str], dict[int, dt.date]]:
         """The latest protection's type, and the earliest protection date (asylum requests excluded)."""
         kinds: dict[int, str] = {}
         since: dict[int, dt.date] = {}
-        for pid, kind, decided, notified in (
-            Protection.objects.filter(person__in=self.persons.values("pk"))
+        unit_of = self.unit_of
+        for record, kind, decided, notified in (
+            Protection.objects.filter(person__in=self.records.values("pk"))
             .order_by("decision_date", "id")
             .values_list("person_id", "type", "decision_date", "notification_date")
         ):
+            pid = unit_of[record]
             kinds[pid] = kind
             day = decided or notified
             if kind != ProtectionType.ASYLUM_SEEKER and day is not None and (pid not in since or day < since[pid]):
@@ -316,12 +407,13 @@ class Facts:
     @cached_property
     def situations(self) -> dict[int, dict[str, list[tuple[str, dt.date, dt.date | None, int]]]]:
         found: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for pid, domain, status, start, end, pk in (
-            Situation.objects.filter(person__in=self.persons.values("pk"))
+        unit_of = self.unit_of
+        for record, domain, status, start, end, pk in (
+            Situation.objects.filter(person__in=self.records.values("pk"))
             .order_by()
             .values_list("person_id", "domain", "status", "start_date", "end_date", "pk")
         ):
-            found[pid][domain].append((status, start, end, pk))
+            found[unit_of[record]][domain].append((status, start, end, pk))
         return found
 
     def situation_on(self, pid: int, domain: str, on: dt.date) -> str | None:
@@ -333,73 +425,90 @@ class Facts:
         return max(active)[2] if active else None
 
     @cached_property
-    def health(self) -> dict[int, tuple[str, str, dt.date | None]]:
-        return {
-            pid: (puma, css, css_end)
-            for pid, puma, css, css_end in HealthCoverage.objects.filter(person__in=self.persons.values("pk"))
+    def health(self) -> dict[int, list[tuple[str, str, dt.date | None]]]:
+        found: dict[int, list[tuple[str, str, dt.date | None]]] = defaultdict(list)
+        unit_of = self.unit_of
+        for record, puma, css, css_end in (
+            HealthCoverage.objects.filter(person__in=self.records.values("pk"))
             .order_by()
             .values_list("person_id", "puma_status", "css_status", "css_expires_on")
-        }
+        ):
+            found[unit_of[record]].append((puma, css, css_end))
+        return found
 
     @cached_property
-    def caf(self) -> dict[int, tuple[dt.date | None, list[str]]]:
-        return {
-            pid: (registered, list(benefits or []))
-            for pid, registered, benefits in CafFile.objects.filter(person__in=self.persons.values("pk"))
+    def caf(self) -> dict[int, list[tuple[dt.date | None, list[str]]]]:
+        found: dict[int, list[tuple[dt.date | None, list[str]]]] = defaultdict(list)
+        unit_of = self.unit_of
+        for record, registered, benefits in (
+            CafFile.objects.filter(person__in=self.records.values("pk"))
             .order_by()
             .values_list("person_id", "registered_on", "benefits")
-        }
+        ):
+            found[unit_of[record]].append((registered, list(benefits or [])))
+        return found
 
     @cached_property
-    def bank(self) -> dict[int, str]:
-        return dict(
-            BankAccount.objects.filter(person__in=self.persons.values("pk")).order_by().values_list("person_id", "step")
-        )
+    def bank(self) -> dict[int, set[str]]:
+        found: dict[int, set[str]] = defaultdict(set)
+        unit_of = self.unit_of
+        for record, step in (
+            BankAccount.objects.filter(person__in=self.records.values("pk")).order_by().values_list("person_id", "step")
+        ):
+            found[unit_of[record]].add(step)
+        return found
 
     @cached_property
-    def licence(self) -> dict[int, str]:
-        return dict(
-            EmploymentProfile.objects.filter(person__in=self.persons.values("pk"))
+    def licence(self) -> dict[int, set[str]]:
+        found: dict[int, set[str]] = defaultdict(set)
+        unit_of = self.unit_of
+        for record, status in (
+            EmploymentProfile.objects.filter(person__in=self.records.values("pk"))
             .order_by()
             .values_list("person_id", "licence_status")
-        )
+        ):
+            found[unit_of[record]].add(status)
+        return found
 
     @cached_property
     def french(self) -> dict[int, list[str]]:
         levels: dict[int, list[str]] = defaultdict(list)
-        for pid, level in (
+        unit_of = self.unit_of
+        for record, level in (
             FrenchAssessment.objects.filter(
-                person__in=self.persons.values("pk"), skill=LanguageSkill.GLOBAL, assessed_on__lte=self.scope.on
+                person__in=self.records.values("pk"), skill=LanguageSkill.GLOBAL, assessed_on__lte=self.scope.on
             )
             .order_by("assessed_on", "pk")
             .values_list("person_id", "level")
         ):
-            levels[pid].append(level)
+            levels[unit_of[record]].append(level)
         return levels
 
     @cached_property
     def pathways(self) -> dict[int, list[tuple[str, dt.date, dt.date | None, dt.date | None]]]:
         found: dict[int, list] = defaultdict(list)
-        for pid, programme, entry, exit_date, first_interview in (
-            Pathway.objects.filter(person__in=self.persons.values("pk"))
+        unit_of = self.unit_of
+        for record, programme, entry, exit_date, first_interview in (
+            Pathway.objects.filter(person__in=self.records.values("pk"))
             .order_by("entry_date", "id")
             .values_list("person_id", "programme", "entry_date", "exit_date", "first_interview_on")
         ):
-            found[pid].append((programme, entry, exit_date, first_interview))
+            found[unit_of[record]].append((programme, entry, exit_date, first_interview))
         return found
 
     @cached_property
     def contracts(self) -> dict[int, list[dt.date]]:
         found: dict[int, list[dt.date]] = defaultdict(list)
-        for pid, start in (
+        unit_of = self.unit_of
+        for record, start in (
             Placement.objects.filter(
-                person__in=self.persons.values("pk"), status=PlacementStatus.HIRED, contract_start__isnull=False
+                person__in=self.records.values("pk"), status=PlacementStatus.HIRED, contract_start__isnull=False
             )
             .order_by()
             .values_list("person_id", "contract_start")
         ):
             if start is not None:
-                found[pid].append(start)
+                found[unit_of[record]].append(start)
         return found
 
     # -- dimensions --
@@ -468,26 +577,21 @@ class Facts:
             return any(self.matches(sub, pid) for sub in value)
         if name == "situation":
             return self.situation_on(pid, value["domain"], on) in set(value["status_in"])
+        # The records of a unit are pooled: one record of the person meeting the condition is enough.
         if name == "health":
-            puma, css, css_end = self.health.get(pid, (CoverageStatus.NONE, CoverageStatus.NONE, None))
-            ok = True
-            if "puma_status" in value:
-                ok &= puma == value["puma_status"]
-            if "css_status" in value:
-                ok &= css == value["css_status"] and (css != CoverageStatus.OPEN or css_end is None or css_end >= on)
-            return ok
+            return any(
+                self._health_matches(value, puma, css, css_end, on)
+                for puma, css, css_end in self.health.get(pid) or [(CoverageStatus.NONE, CoverageStatus.NONE, None)]
+            )
         if name == "caf":
-            registered, benefits = self.caf.get(pid, (None, []))
-            ok = True
-            if value.get("registered"):
-                ok &= registered is not None and registered <= on
-            if value.get("benefits_any"):
-                ok &= bool(set(benefits) & set(value["benefits_any"]))
-            return ok
+            return any(
+                self._caf_matches(value, registered, benefits, on)
+                for registered, benefits in self.caf.get(pid) or [(None, [])]
+            )
         if name == "bank":
-            return self.bank.get(pid) == value["step"]
+            return value["step"] in self.bank.get(pid, set())
         if name == "licence":
-            return self.licence.get(pid) in set(value["status_in"])
+            return bool(self.licence.get(pid, set()) & set(value["status_in"]))
         if name == "french":
             levels = self.french.get(pid, [])
             ok = len(levels) >= int(value.get("min_assessments", 0))
@@ -501,6 +605,24 @@ class Facts:
                 for programme, entry, exit_date, _first in self.pathways.get(pid, [])
             )
         raise IndicatorError(_("Filtre d'indicateur inconnu : %(name)s") % {"name": name})
+
+    @staticmethod
+    def _health_matches(value: dict[str, Any], puma: str, css: str, css_end: dt.date | None, on: dt.date) -> bool:
+        ok = True
+        if "puma_status" in value:
+            ok &= puma == value["puma_status"]
+        if "css_status" in value:
+            ok &= css == value["css_status"] and (css != CoverageStatus.OPEN or css_end is None or css_end >= on)
+        return ok
+
+    @staticmethod
+    def _caf_matches(value: dict[str, Any], registered: dt.date | None, benefits: list[str], on: dt.date) -> bool:
+        ok = True
+        if value.get("registered"):
+            ok &= registered is not None and registered <= on
+        if value.get("benefits_any"):
+            ok &= bool(set(benefits) & set(value["benefits_any"]))
+        return ok
 
     # -- events --
 

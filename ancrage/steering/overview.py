@@ -4,6 +4,8 @@ trends, communes and targets — shared by the dashboards, the annual report and
 Everything is computed from the records on each call (no pre-aggregation). Amounts are not about
 persons and are shown as they are; every count of persons goes through ``core.disclosure``: counts
 from 1 to 4 are hidden, and tables whose rows add up to a shown total get complementary suppression.
+Persons are counted once across partners (``linkage.counting``): the records of one cluster are one
+person, merged records count nowhere.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ancrage.core.disclosure import Cell, suppress, suppress_table
+from ancrage.linkage.counting import counted_person, not_merged
 from ancrage.territory.models import Commune
 
 from .indicators import TOTAL, Facts, IndicatorResult, _suppressed, compute, period_of
@@ -280,7 +283,7 @@ def budget_table(contract: Contract, filters: Filters, by: str) -> BudgetTable:
 def participations(contract: Contract, filters: Filters) -> QuerySet[Participation]:
     """Participations in scope: overlapping the period, in the axis or action, of persons of the commune."""
     start, end = period_of(contract, filters.year)
-    qs = Participation.objects.filter(action__contract=contract, starts_on__lte=end).filter(
+    qs = Participation.objects.filter(not_merged("person"), action__contract=contract, starts_on__lte=end).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=start)
     )
     if filters.axis:
@@ -323,7 +326,7 @@ def action_rows(contract: Contract, filters: Filters) -> list[ActionRow]:
     reached = dict(
         participations(contract, filters)
         .values("action_id")
-        .annotate(n=Count("person_id", distinct=True))
+        .annotate(n=Count(counted_person("person"), distinct=True))
         .order_by()
         .values_list("action_id", "n")
     )
@@ -430,14 +433,21 @@ def monthly(contract: Contract, filters: Filters, *, today: dt.date | None = Non
     start, end = period_of(contract, filters.year)
     months = _months(start, min(end, today))
     # First participation of each person in the contract (axis / action / commune filters applied).
-    every = Participation.objects.filter(action__contract=contract)
+    every = Participation.objects.filter(not_merged("person"), action__contract=contract)
     if filters.axis:
         every = every.filter(action__axis=filters.axis)
     if filters.action:
         every = every.filter(action=filters.action)
     if filters.commune:
         every = every.filter(person__commune=filters.commune)
-    firsts = every.values("person_id").annotate(first=Min("starts_on")).order_by().values_list("first", flat=True)
+    # A person counts once across partners: the participations of a cluster's records are pooled.
+    firsts = (
+        every.annotate(unit=counted_person("person"))
+        .values("unit")
+        .annotate(first=Min("starts_on"))
+        .order_by()
+        .values_list("first", flat=True)
+    )
     new: dict[dt.date, int] = defaultdict(int)
     for first in firsts:
         if start <= first <= end:
@@ -445,7 +455,11 @@ def monthly(contract: Contract, filters: Filters, *, today: dt.date | None = Non
     # Persons taking part, per month: the months each person's participations cover.
     covered: dict[int, set[dt.date]] = defaultdict(set)
     month_set = set(months)
-    for pid, begin, finish in participations(contract, filters).values_list("person_id", "starts_on", "ends_on"):
+    for pid, begin, finish in (
+        participations(contract, filters)
+        .annotate(unit=counted_person("person"))
+        .values_list("unit", "starts_on", "ends_on")
+    ):
         first_month = dt.date(max(begin, start).year, max(begin, start).month, 1)
         last = min(finish or end, end, today)
         for month in _months(first_month, last):

@@ -23,6 +23,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ancrage.core.disclosure import THRESHOLD, Cell
+from ancrage.core.spreadsheets import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE  # re-exported for report_runs
+from ancrage.core.spreadsheets import xlsx_append
 
 from . import charts
 from .indicators import UNKNOWN, IndicatorResult, Row
@@ -48,7 +50,6 @@ from .overview import bilans as overview_bilans
 
 Progress = Callable[[int, str], None]
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_CONTENT_TYPE = "application/pdf"
 EURO_FORMAT = '#,##0.00\\ "€"'
 PERCENT_FORMAT = "0.0%"
@@ -419,20 +420,20 @@ class _Sheet:
         self.wrap = Alignment(wrap_text=True, vertical="top")
 
     def title(self, text: str) -> None:
-        cell = self.ws.cell(row=self.row, column=1, value=text)
+        (cell,) = xlsx_append(self.ws, [text], row_number=self.row)
         cell.font = self.title_font
         self.row += 1
 
     def note(self, text: str) -> None:
-        self.ws.cell(row=self.row, column=1, value=text)
+        xlsx_append(self.ws, [text], row_number=self.row)
         self.row += 1
 
     def blank(self) -> None:
         self.row += 1
 
     def header(self, labels: list[str]) -> int:
-        for index, label in enumerate(labels, start=1):
-            cell = self.ws.cell(row=self.row, column=index, value=label)
+        cells = xlsx_append(self.ws, labels, row_number=self.row)
+        for index, (cell, label) in enumerate(zip(cells, labels, strict=True), start=1):
             cell.font = self.header_font
             cell.fill = self.header_fill
             cell.alignment = self.wrap
@@ -441,14 +442,14 @@ class _Sheet:
         return self.row - 1
 
     def line(self, values: list[Any], formats: list[str | None] | None = None, *, total: bool = False) -> None:
-        for index, value in enumerate(values, start=1):
-            if isinstance(value, Decimal):
-                value = float(value)  # amounts stay numbers; two decimals shown by the format
-            cell = self.ws.cell(row=self.row, column=index, value=value)
+        # Amounts stay numbers (Decimal written as float; two decimals shown by the format); text is
+        # neutralised by ``xlsx_append``.
+        cells = xlsx_append(self.ws, values, row_number=self.row)
+        for index, (cell, value) in enumerate(zip(cells, values, strict=True), start=1):
             fmt = formats[index - 1] if formats and index - 1 < len(formats) else None
             if isinstance(value, dt.date):
                 cell.number_format = DATE_FORMAT
-            elif fmt and isinstance(value, int | float):
+            elif fmt and isinstance(cell.value, int | float):
                 cell.number_format = fmt
             if total:
                 cell.font = self.total_font

@@ -35,6 +35,13 @@ complementary suppression so that no margin reveals a hidden cell; a share is hi
 or its denominator is hidden, and the numerator is hidden when the complement (base − numerator) is
 between 1 and 4; a median is hidden when the number of persons it is computed on is hidden.
 
+Counting once (ADR 8, ``linkage.counting``): for a coordinator, the records of one person that the
+linkage engine put in one cluster count once, their facts pooled (the situations, protections and
+assessments of all of them; PUMa, CSS or bank account open on any of them). Merged records count
+nowhere. An organisation admin's figures stay on the records of the pathways their organisation operates:
+they are never pooled with another partner's record, whose content they must not learn (they know their
+own records one by one, so a pooled aggregate could give another partner's entry away).
+
 Queries: a fixed number (eight, plus the filters' choices on the page), whatever the number of persons.
 """
 
@@ -53,6 +60,7 @@ from ancrage.core.dates import add_months
 from ancrage.core.disclosure import THRESHOLD, Cell, suppress, suppress_table
 from ancrage.core.enums import CEFRLevel
 from ancrage.deadlines.models import Deadline, DeadlineStatus, RuleCode
+from ancrage.linkage.counting import counted_person, counted_records, not_merged
 from ancrage.organisations.actor import Actor
 from ancrage.organisations.models import Role
 from ancrage.pathways.models import Pathway, Programme
@@ -258,10 +266,15 @@ def population(actor: Actor, filters: Filters) -> tuple[QuerySet[Person], str]:
         pathways = pathways.filter(entry_date__year=filters.year)
     if filters.programme:
         pathways = pathways.filter(programme=filters.programme)
-    persons = Person.objects.filter(pk__in=pathways.values("person_id"))
+    persons = Person.objects.filter(not_merged(), pk__in=pathways.values("person_id"))
     if filters.commune:
         persons = persons.filter(commune_id=filters.commune)
     return persons, scope
+
+
+def _counting(unit: Any, condition: Q | None = None) -> Count:
+    """The persons (``unit``, each once) of the rows matching ``condition``."""
+    return Count(unit, distinct=True, filter=condition)
 
 
 def months_between(start: dt.date, end: dt.date) -> int:
@@ -280,16 +293,23 @@ def compute_coverage(actor: Actor, filters: Filters | None = None, *, today: dt.
     filters = filters or Filters()
     today = today or timezone.localdate()
     persons, scope = population(actor, filters)
-    ids = persons.values("pk")
-
-    base = persons.count()
+    # The records counted and the unit each counts under (one query): a coordinator counts each person
+    # once across partners; an organisation admin only its own records, each as itself.
+    pooled = actor.role != Role.ORG_ADMIN
+    records = counted_records(persons) if pooled else persons
+    ids = records.values("pk")
+    unit_of: dict[int, int] = dict(
+        records.annotate(unit=counted_person("") if pooled else F("pk")).order_by().values_list("pk", "unit")
+    )
+    base = len(set(unit_of.values()))
+    unit = counted_person("person") if pooled else F("person_id")
 
     # Housing: one query for the current situation and the delay since protection.
     housing: dict[int, list[tuple[str, dt.date, dt.date | None, int]]] = defaultdict(list)
-    for pid, status, start, end, pk in Situation.objects.filter(
+    for record, status, start, end, pk in Situation.objects.filter(
         person__in=ids, domain=SituationDomain.HOUSING
     ).values_list("person_id", "status", "start_date", "end_date", "pk"):
-        housing[pid].append((status, start, end, pk))
+        housing[unit_of[record]].append((status, start, end, pk))
     durable_now = 0
     for history in housing.values():
         active = [
@@ -301,12 +321,13 @@ def compute_coverage(actor: Actor, filters: Filters | None = None, *, today: dt.
             durable_now += 1
 
     protected_on: dict[int, dt.date] = {}
-    for pid, decided, notified in (
+    for record, decided, notified in (
         Protection.objects.filter(person__in=ids)
         .exclude(type=ProtectionType.ASYLUM_SEEKER)
         .filter(Q(decision_date__isnull=False) | Q(notification_date__isnull=False))
         .values_list("person_id", "decision_date", "notification_date")
     ):
+        pid = unit_of[record]
         day = decided or notified
         if day is not None and (pid not in protected_on or day < protected_on[pid]):
             protected_on[pid] = day
@@ -324,14 +345,14 @@ def compute_coverage(actor: Actor, filters: Filters | None = None, *, today: dt.
     if delays and not delay_count.suppressed:
         median = round(float(statistics.median(delays)), 1)
 
-    # Health: counts only, in one aggregate query.
+    # Health: counts of persons only, in one aggregate query.
     health = HealthCoverage.objects.filter(person__in=ids).aggregate(
-        puma=Count("pk", filter=Q(puma_status=CoverageStatus.OPEN)),
-        css=Count(
-            "pk",
-            filter=Q(css_status=CoverageStatus.OPEN) & (Q(css_expires_on__isnull=True) | Q(css_expires_on__gte=today)),
+        puma=_counting(unit, Q(puma_status=CoverageStatus.OPEN)),
+        css=_counting(
+            unit,
+            Q(css_status=CoverageStatus.OPEN) & (Q(css_expires_on__isnull=True) | Q(css_expires_on__gte=today)),
         ),
-        gp=Count("pk", filter=Q(gp_declared_on__isnull=False)),
+        gp=_counting(unit, Q(gp_declared_on__isnull=False)),
     )
     health_rates = [
         rate("puma_open", _("Protection universelle maladie (PUMa) ouverte"), health["puma"], base),
@@ -343,11 +364,12 @@ def compute_coverage(actor: Actor, filters: Filters | None = None, *, today: dt.
     first: dict[int, str] = {}
     latest: dict[int, str] = {}
     assessments: dict[int, int] = defaultdict(int)
-    for pid, level in (
+    for record, level in (
         FrenchAssessment.objects.filter(person__in=ids, skill=LanguageSkill.GLOBAL)
         .order_by("assessed_on", "pk")
         .values_list("person_id", "level")
     ):
+        pid = unit_of[record]
         first.setdefault(pid, level)
         latest[pid] = level
         assessments[pid] += 1
@@ -365,10 +387,11 @@ def compute_coverage(actor: Actor, filters: Filters | None = None, *, today: dt.
         row_totals=False,
     )
 
-    bank_open = BankAccount.objects.filter(person__in=ids, step=BankStep.OPEN).count()
+    bank_open = BankAccount.objects.filter(person__in=ids, step=BankStep.OPEN).aggregate(n=_counting(unit))["n"] or 0
 
-    # Driving licence exchange deadlines, in one aggregate query.
-    licence_qs = Deadline.objects.filter(person__in=ids, code=RuleCode.LICENCE_EXCHANGE).exclude(
+    # Driving licence exchange deadlines, in one aggregate query (deadlines, not persons: those of the
+    # records in scope).
+    licence_qs = Deadline.objects.filter(person__in=persons.values("pk"), code=RuleCode.LICENCE_EXCHANGE).exclude(
         status=DeadlineStatus.CANCELLED
     )
     done = Q(status=DeadlineStatus.DONE)
@@ -398,7 +421,7 @@ def compute_coverage(actor: Actor, filters: Filters | None = None, *, today: dt.
     months = last_12_months(today)
     missed_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in (
-        Deadline.objects.filter(person__in=ids, due_on__gte=months[0])
+        Deadline.objects.filter(person__in=persons.values("pk"), due_on__gte=months[0])
         .filter((still_open & Q(due_on__lt=today)) | (done & Q(done_on__gt=F("due_on"))))
         .annotate(month=TruncMonth("due_on"))
         .values("code", "month")

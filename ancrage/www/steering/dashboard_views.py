@@ -7,8 +7,6 @@ come from ``steering.overview`` and ``steering.indicators``: every count of pers
 every download leaves an audit event with the filters.
 """
 
-import csv
-import io
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,6 +19,7 @@ from ancrage.access import perms
 from ancrage.audit.models import AuditAction
 from ancrage.audit.services import audit_record
 from ancrage.core.disclosure import Cell
+from ancrage.core.spreadsheets import csv_response
 from ancrage.pathways.models import Programme
 from ancrage.steering import overview as ov
 from ancrage.steering.charts import bar_chart, column_chart, commune_choropleth
@@ -389,19 +388,19 @@ def trends_csv(request: AncrageRequest) -> HttpResponse:
         raise Http404
     filters, _errors = ov.parse_filters(contract, request.GET)
     trend = ov.monthly(contract, filters)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("Tendances mensuelles"), contract.title])
-    writer.writerow([_("Périmètre"), ov.describe(contract, filters)])
-    writer.writerow(
-        [_("Secret statistique : effectifs de 1 à 4 masqués, ainsi que les cases qui permettraient de les recalculer.")]
-    )
-    writer.writerow([_("Mois"), _("Nouvelles personnes"), _("Personnes participant aux actions")])
-    for row in trend.rows:
-        writer.writerow([row.month.strftime("%Y-%m"), _csv_cell(row.new), _csv_cell(row.active)])
-    writer.writerow([_("Total"), _csv_cell(trend.new_total), ""])
+    rows: list[list[Any]] = [
+        [_("Tendances mensuelles"), contract.title],
+        [_("Périmètre"), ov.describe(contract, filters)],
+        [
+            _(
+                "Secret statistique : effectifs de 1 à 4 masqués, ainsi que les cases qui permettraient de les "
+                "recalculer."
+            )
+        ],
+        [_("Mois"), _("Nouvelles personnes"), _("Personnes participant aux actions")],
+    ]
+    rows += [[row.month.strftime("%Y-%m"), _csv_cell(row.new), _csv_cell(row.active)] for row in trend.rows]
+    rows.append([_("Total"), _csv_cell(trend.new_total), ""])
     _audit(request, "trends.export", contract, filters)
     suffix = f"-{filters.year}" if filters.year else ""
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="tendances-contrat{suffix}.csv"'
-    return response
+    return csv_response(f"tendances-contrat{suffix}.csv", None, rows)

@@ -4,8 +4,6 @@ Coordinators only (``perms.can_view_steering``); anybody else gets the 404 of a 
 only, small counts suppressed (``steering.diagnosis``); every read and every download is audited.
 """
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from ancrage.access import perms
 from ancrage.audit.models import AuditAction
 from ancrage.audit.services import audit_record
+from ancrage.core.spreadsheets import csv_response
 from ancrage.steering.diagnosis import Diagnosis, compute_diagnosis
 from ancrage.steering.models import Contract
 from ancrage.steering.selectors import current_contract
@@ -109,14 +108,12 @@ def diagnosis_csv(request: AncrageRequest) -> HttpResponse:
     contract = current_contract()
     year: int | None = None
     commune = ""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    rows: list[list[Any]]
     if contract is None:
-        writer.writerow([_("Aucun contrat territorial n'est enregistré.")])
+        rows = [[_("Aucun contrat territorial n'est enregistré.")]]
     else:
         year, commune = _filters(request, contract, warn=False)
-        data = compute_diagnosis(contract, year=year, commune=commune)
-        _write(writer, data)
+        rows = _lines(compute_diagnosis(contract, year=year, commune=commune))
     audit_record(
         actor=actor,
         action=AuditAction.EXPORT,
@@ -126,38 +123,39 @@ def diagnosis_csv(request: AncrageRequest) -> HttpResponse:
     )
     suffix = f"-{year}" if year else ""
     suffix += f"-{commune}" if commune else ""
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="diagnostic-territorial{suffix}.csv"'
-    return response
+    return csv_response(f"diagnostic-territorial{suffix}.csv", None, rows)
 
 
-def _write(writer: Any, data: Diagnosis) -> None:
+def _lines(data: Diagnosis) -> list[list[Any]]:
+    """The lines of the CSV: the scope, then each table and the waiting times."""
+    lines: list[list[Any]] = []
     start, end = data.period
-    writer.writerow([_("Diagnostic territorial partagé"), data.contract.title])
-    writer.writerow([_("Période"), start.isoformat(), end.isoformat()])
-    writer.writerow([_("Date de référence"), data.on.isoformat()])
+    lines.append([_("Diagnostic territorial partagé"), data.contract.title])
+    lines.append([_("Période"), start.isoformat(), end.isoformat()])
+    lines.append([_("Date de référence"), data.on.isoformat()])
     if data.commune:
-        writer.writerow([_("Commune"), data.commune])
-    writer.writerow([_("« secret » : effectif de 1 à 4 masqué, ou case qui permettrait de le recalculer.")])
-    writer.writerow([_("Personnes ayant un parcours"), "secret" if data.persons.suppressed else data.persons.value])
+        lines.append([_("Commune"), data.commune])
+    lines.append([_("« secret » : effectif de 1 à 4 masqué, ou case qui permettrait de le recalculer.")])
+    lines.append([_("Personnes ayant un parcours"), "secret" if data.persons.suppressed else data.persons.value])
     for table in data.tables:
-        writer.writerow([])
-        writer.writerow([table.caption])
-        writer.writerows(table.as_lines())
+        lines.append([])
+        lines.append([table.caption])
+        lines.extend(table.as_lines())
     if data.tables:
         supply = data.french_supply
-        writer.writerow([])
-        writer.writerow([_("Offre de cours de français (annuaire)")])
-        writer.writerow([_("Services de cours de français"), supply.services])
-        writer.writerow([_("Services ayant déclaré une capacité"), supply.with_capacity])
-        writer.writerow([_("Capacité déclarée (places)"), supply.capacity])
+        lines.append([])
+        lines.append([_("Offre de cours de français (annuaire)")])
+        lines.append([_("Services de cours de français"), supply.services])
+        lines.append([_("Services ayant déclaré une capacité"), supply.with_capacity])
+        lines.append([_("Capacité déclarée (places)"), supply.capacity])
     if data.delays:
-        writer.writerow([])
-        writer.writerow([_("Délais d'attente")])
-        writer.writerow([_("Délai"), _("Personnes"), _("Délai médian (jours)")])
+        lines.append([])
+        lines.append([_("Délais d'attente")])
+        lines.append([_("Délai"), _("Personnes"), _("Délai médian (jours)")])
         for delay in data.delays:
             if delay.hidden:
-                writer.writerow([delay.label, "secret", "secret"])
+                lines.append([delay.label, "secret", "secret"])
             else:
                 median = "" if delay.median_days is None else str(delay.median_days).replace(".", ",")
-                writer.writerow([delay.label, delay.persons.value, median])
+                lines.append([delay.label, delay.persons.value, median])
+    return lines
