@@ -247,12 +247,14 @@ def can_review_candidate(actor: Actor, person_a_id: int, person_b_id: int) -> bo
 
 def can_undo_merge(actor: Actor, merge) -> bool:
     """Referents and organisation admins of the organisation that made the merge, while it still accompanies
-    the kept record."""
-    return (
-        can_review_duplicates(actor)
-        and merge.merged_for_id == actor.organisation_id
-        and can_edit_person(actor, merge.kept_id)
-    )
+    the kept record (or the record the kept one was merged into since: the undo is then refused with the
+    reason, ``linkage.merge.undo_refusal``)."""
+    if not (can_review_duplicates(actor) and merge.merged_for_id == actor.organisation_id):
+        return False
+    from ancrage.persons.models import Person
+
+    merged_into = Person.objects.filter(pk=merge.kept_id).values_list("merged_into_id", flat=True).first()
+    return can_edit_person(actor, merged_into or merge.kept_id)
 
 
 def can_manage_organisation(actor: Actor, organisation: Organisation) -> bool:

@@ -28,6 +28,7 @@ DAILY_JOBS: tuple[DailyJob, ...] = (
     DailyJob("employment_followups", "ancrage.scheduling.tasks.employment_daily", 6),
     DailyJob("deadline_reminders", "ancrage.scheduling.tasks.deadlines_daily", 6),
     DailyJob("steering_participations", "ancrage.scheduling.tasks.steering_daily", 6),
+    DailyJob("linkage_refresh", "ancrage.linkage.tasks.linkage_daily", 6),
 )
 
 

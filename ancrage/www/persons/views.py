@@ -109,42 +109,101 @@ def person_list(request: AncrageRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _creation_record(data: dict):
+    from ancrage.linkage.records import LinkageRecord
+
+    return LinkageRecord(
+        last_name=data["last_name"],
+        first_names=data["first_names"] or "",
+        birth_date=data["birth_date"],
+        birth_date_precision=data["birth_date_precision"] or "day",
+        sex=data["sex"] or "",
+        nationality=data["nationality"] or "",
+        phone=data["phone"] or "",
+        commune=str(data["commune"].pk) if data["commune"] else "",
+    )
+
+
+def _creation_fingerprint(data: dict) -> str:
+    """What the duplicate check looked at: "créer quand même" holds only for the data that was checked."""
+    import hashlib
+
+    keys = ("last_name", "first_names", "birth_date", "birth_date_precision", "sex", "nationality", "phone", "commune")
+    return hashlib.sha256(repr([str(data.get(key) or "") for key in keys]).encode()).hexdigest()[:32]
+
+
+def _creation_matches(actor, data: dict) -> list:
+    """Probable duplicates among the persons the référente may see, and only those (a partner never learns
+    of another partner's record through the warning)."""
+    from ancrage.linkage.engine import candidates_for_records
+
+    among = pm.Person.objects.filter(perms.visible_persons_filter(actor), merged_into__isnull=True)
+    return candidates_for_records([_creation_record(data)], among=among)[0]
+
+
 def person_create_view(request: AncrageRequest) -> HttpResponse:
     _require_cases(request)
     actor = request.actor
     if not perms.can_create_person(actor):
         raise PermissionDenied
     form = PersonCreateForm(request.POST or None, organisation=actor.org, initial={"referent": actor.user.pk})
+    duplicates: list[dict] = []
+    fingerprint = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                person_fields = {name: data[name] for name in PersonCreateForm.Meta.fields}
-                person = person_create(
-                    actor=actor,
-                    identity={
-                        "last_name": data["last_name"],
-                        "first_names": data["first_names"],
-                        "source": data["identity_source"],
-                    },
-                    **person_fields,
-                )
-                if data["nationality"]:
-                    pm.Nationality.objects.create(person=person, code=data["nationality"])
-                pathway_create(
-                    actor=actor,
-                    person=person,
-                    programme=data["programme"],
-                    entry_date=data["entry_date"],
-                    referent_id=data["referent"].pk if data["referent"] else None,
-                    oriented_by=data["oriented_by"],
-                )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Le dossier de %(name)s est créé.") % {"name": person.display_name})
-            return redirect("persons:detail", pk=person.pk)
-    return render(request, "persons/create.html", {"form": form, "nav": "persons", "title": _("Nouvelle personne")})
+        matches = _creation_matches(actor, data)
+        fingerprint = _creation_fingerprint(data)
+        if matches and request.POST.get("duplicates_checked") != fingerprint:
+            shown = {p.pk: p for p in persons_visible_to(actor).filter(pk__in=[m.person_id for m in matches])}
+            duplicates = [
+                {"person": shown[m.person_id], "probability": round(m.match_probability * 100)}
+                for m in matches
+                if m.person_id in shown
+            ]
+            audit_read(actor, event="person.duplicate_warning", person_id=None, details={"ids": sorted(shown)})
+        if not duplicates:
+            try:
+                with transaction.atomic():
+                    person_fields = {name: data[name] for name in PersonCreateForm.Meta.fields}
+                    person = person_create(
+                        actor=actor,
+                        identity={
+                            "last_name": data["last_name"],
+                            "first_names": data["first_names"],
+                            "source": data["identity_source"],
+                        },
+                        **person_fields,
+                    )
+                    if data["nationality"]:
+                        pm.Nationality.objects.create(person=person, code=data["nationality"])
+                    pathway_create(
+                        actor=actor,
+                        person=person,
+                        programme=data["programme"],
+                        entry_date=data["entry_date"],
+                        referent_id=data["referent"].pk if data["referent"] else None,
+                        oriented_by=data["oriented_by"],
+                    )
+                    if matches:
+                        from ancrage.linkage.services import candidate_pairs_record
+
+                        candidate_pairs_record([(person.pk, m.person_id, m) for m in matches], source="create")
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Le dossier de %(name)s est créé.") % {"name": person.display_name})
+                return redirect("persons:detail", pk=person.pk)
+    return render(
+        request,
+        "persons/create.html",
+        {
+            "form": form,
+            "duplicates": duplicates,
+            "duplicates_checked": fingerprint,
+            "nav": "persons",
+            "title": _("Nouvelle personne"),
+        },
+    )
 
 
 def _record_context(request: AncrageRequest, person: pm.Person) -> dict:
@@ -536,7 +595,9 @@ def access_history(request: AncrageRequest, pk: int) -> HttpResponse:
     if not perms.can_view_access_history(actor, pk):
         raise Http404
     person = get_person_for_user(actor, pk, purpose="access history", event="person.access_history")
-    events = AuditEvent.objects.filter(person_id=pk).select_related("user", "organisation")
+    # Records merged into this one keep their own events (the log is append-only): they are listed too.
+    merged = pm.Person.objects.filter(merged_into_id=pk).values_list("pk", flat=True)
+    events = AuditEvent.objects.filter(person_id__in=[pk, *merged]).select_related("user", "organisation")
     page = paginate(request, events, per_page=50)
     return render(
         request,

@@ -43,10 +43,18 @@ class Command(BaseCommand):
             territory, count = territory_load()
             self.stdout.write(f"Territoire chargé : {territory} ({count} communes).")
         self.stdout.write(f"Création du territoire de démonstration : {persons} personnes (graine {seed})…")
+        from ancrage.demo.duplicates import duplicate_count, seed_duplicates
+
+        duplicates = duplicate_count(persons)  # second records, counted in --persons
         try:
-            summary = DemoGenerator(persons=persons, seed=seed, log=self.stdout.write).run()
+            summary = DemoGenerator(persons=persons - duplicates, seed=seed, log=self.stdout.write).run()
         except RomeNotLoaded as error:
             raise CommandError(str(error)) from error
+        # Second records of some persons (issue 11), before the deadlines so that they get theirs too.
+        from ancrage.organisations.models import User
+
+        amina = User.objects.filter(email="amina.referente@demo.ancrage.fr").values_list("pk", flat=True).first()
+        summary["counts"].update(seed_duplicates(seed=seed, count=duplicates, amina_id=amina, log=self.stdout.write))
         self.stdout.write("Lignes créées :")
         for label, count in sorted(summary["counts"].items()):
             self.stdout.write(f"  {label:<38} {count:>10}")
@@ -54,6 +62,14 @@ class Command(BaseCommand):
         started = time.monotonic()
         written = recompute_all()
         self.stdout.write(f"Échéances calculées : {written} ({time.monotonic() - started:.1f} s).")
+        # De-duplication (issue 11): train the model on the territory, store candidates and clusters.
+        from ancrage.linkage.services import linkage_refresh
+
+        report = linkage_refresh(train=True)
+        self.stdout.write(
+            f"Doublons probables : {report['candidates']} paires, {report['clusters']} groupes "
+            f"({report['seconds']:.1f} s)."
+        )
         if connection.vendor == "postgresql":
             # Planner statistics for the freshly bulk-loaded tables (autovacuum would only catch up later).
             with connection.cursor() as cursor:
