@@ -399,3 +399,41 @@ AGGREGATE_PAGES.update(
     }
 )
 NO_PERSON_DATA |= {"steering:report_request"}
+
+# --- imports of persons from spreadsheets (issue 11, imports) ------------------------------------------
+# Référents and organisation admins import for their own organisation: Hugo sees his association's (empty)
+# list; partner agents, coordinators and the platform admin get 404.
+_IMPORTERS = {**dict.fromkeys(PERSONAS, 404), "amina": 200, "olivier": 200, "hugo": 200, "anonymous": 302}
+LIST_PAGES.update({"imports:list": _IMPORTERS, "imports:upload": _IMPORTERS})
+# The pages of one import run show names (preview, reports, rejected lines). The matrix's scope has no
+# import run, so they are walked here as data and their denial is generated from this table in
+# tests/imports/test_access.py, for a run of Amina's organisation: url name -> (method, expected per persona).
+_RUN_OWNERS = {**dict.fromkeys(PERSONAS, 404), "amina": 200, "olivier": 200, "anonymous": 302}
+IMPORT_RUN_PAGES: dict[str, tuple[str, dict[str, int]]] = {
+    "imports:detail": ("get", _RUN_OWNERS),
+    "imports:sheet": ("get", _RUN_OWNERS),
+    "imports:columns": ("get", _RUN_OWNERS),
+    "imports:values": ("get", _RUN_OWNERS),
+    "imports:status": ("get", _RUN_OWNERS),
+    "imports:rejected": ("get", _RUN_OWNERS),
+    "imports:check": ("post", {**_RUN_OWNERS, "amina": 302, "olivier": 302}),
+    # An empty confirmation is refused with the form and its message (400).
+    "imports:confirm": ("post", {**_RUN_OWNERS, "amina": 400, "olivier": 400}),
+}
+NO_PERSON_DATA |= set(IMPORT_RUN_PAGES)  # classified for the URL walk; proven in tests/imports/test_access.py
+
+# --- duplicate review: queue, pairs, merges and their undo (issue 11, review) ------------------------------
+# Référents and organisation admins review the pairs whose two records their organisation accompanies:
+# Hugo sees his association's (empty) queue; partner agents, coordinators and the platform admin get 404.
+_REVIEWERS = {**dict.fromkeys(PERSONAS, 404), "amina": 200, "olivier": 200, "hugo": 200, "anonymous": 302}
+LIST_PAGES.update({"linkage:queue": _REVIEWERS, "linkage:merges": _REVIEWERS})
+# The pages of one pair and of one merge show both records. The matrix's scope has no pair, so they are
+# walked here as data and generated in tests/linkage/test_review_views.py for a pair of two records of
+# Amina's organisation and a merge Amina made: url name -> (which object fills the URL, expected per persona).
+_PAIR_REVIEWERS = {**dict.fromkeys(PERSONAS, 404), "amina": 200, "olivier": 200, "anonymous": 302}
+LINKAGE_PAGES: dict[str, tuple[str, dict[str, int]]] = {
+    "linkage:candidate": ("candidate", _PAIR_REVIEWERS),
+    "linkage:merge": ("candidate", _PAIR_REVIEWERS),
+    "linkage:merge_detail": ("merge", _PAIR_REVIEWERS),
+}
+NO_PERSON_DATA |= set(LINKAGE_PAGES)  # classified for the URL walk; proven in tests/linkage/test_review_views.py
