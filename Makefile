@@ -66,8 +66,12 @@ messages: $(STAMP)
 	$(MANAGE) makemessages -l en --no-location --ignore=.venv --ignore=var --ignore=tests
 	$(MANAGE) compilemessages --ignore=.venv
 
+# Pages and API on the configured database; then record linkage (FEBRL4, synthetic refugee names,
+# 100,000 records) and a 50,000-line import, each in a throwaway database.
 bench: $(STAMP)
 	$(PY) -m ancrage.bench $(BENCH_ARGS)
+	$(PY) -m ancrage.linkage.bench
+	$(PY) -m ancrage.imports.bench --lines 50000
 
 clean-db:
 	rm -f var/ancrage.sqlite3*
