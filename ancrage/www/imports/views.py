@@ -6,7 +6,6 @@ Référents and organisation admins, for their organisation's imports only (``pe
 preview, the reports, the download) are audited.
 """
 
-import csv
 import io
 from typing import Any
 
@@ -14,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +21,7 @@ from ancrage.access import perms
 from ancrage.audit.models import AuditAction
 from ancrage.audit.services import audit_record
 from ancrage.core.pagination import paginate
-from ancrage.core.spreadsheets import neutralise, neutralise_row
+from ancrage.core.spreadsheets import XLSX_CONTENT_TYPE, csv_response, xlsx_append
 from ancrage.imports import pipeline, services
 from ancrage.imports.errors import ReadError
 from ancrage.imports.fields import BY_CODE, VALUE_KINDS
@@ -281,28 +281,20 @@ def import_rejected(request: AncrageRequest, pk: int, fmt: str) -> HttpResponse:
         obj=run,
         details={"sha256": run.sha256, "format": fmt, "lines": len(rows)},
     )
-    stem = run.file_name.rsplit(".", 1)[0][:80] or "import"
+    filename = f"{run.file_name.rsplit('.', 1)[0][:80] or 'import'}-lignes-refusees.{fmt}"
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(neutralise_row(header))
-        for row in rows:
-            writer.writerow(neutralise_row("" if v is None else v for v in row))
-        response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook
+        return csv_response(filename, header, (["" if v is None else v for v in row] for row in rows))
+    from openpyxl import Workbook
 
-        book = Workbook()
-        sheet = book.active
-        assert sheet is not None
-        sheet.title = _("Lignes refusées")[:31]
-        sheet.append(neutralise_row(header))
-        for row in rows:
-            sheet.append([neutralise(v) for v in row])
-        out = io.BytesIO()
-        book.save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{stem}-lignes-refusees.{fmt}"'
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _("Lignes refusées")[:31]
+    xlsx_append(sheet, header)
+    for row in rows:
+        xlsx_append(sheet, row)
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     return response
