@@ -88,6 +88,24 @@ def split_full_name(text: str) -> tuple[str, str]:
     return words[0], " ".join(words[1:])
 
 
+def split_other_name(text: str, latin_last_name: str) -> tuple[str, str]:
+    """(family name, first names) of the name written in its own script, guided by the line's Latin spelling.
+
+    Arabic, Persian or Ge'ez script has no capitals, and the order of the words varies ("محمد احمدی" is
+    Mohammad AHMADI): the family name is the word whose consonant skeleton matches the Latin family name's;
+    without such a word, the rule of ``split_full_name`` applies.
+    """
+    from ancrage.linkage.features import fold, skeleton_word
+
+    words = text.split()
+    if len(words) > 1 and latin_last_name:
+        wanted = {skeleton_word(w) for w in fold(latin_last_name).split()} - {""}
+        matching = [w for w in words if skeleton_word(fold(w)) in wanted]
+        if matching and len(matching) < len(words):
+            return " ".join(matching), " ".join(w for w in words if w not in matching)
+    return split_full_name(text)
+
+
 # --- the modules of the reading layer, imported where used -----------------------------------------------
 
 
@@ -402,7 +420,7 @@ def parse_line(ctx: Context, line: int, cells: Sequence[object], *, validate: bo
                 other,
             )
         else:
-            other_last, other_first = split_full_name(other)
+            other_last, other_first = split_other_name(other, last)
             parsed.other_identity = {"last_name": other_last, "first_names": other_first, "script": script_of(other)}
 
     person: dict[str, Any] = {"sex": code("sex") or "X"}
