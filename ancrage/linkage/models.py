@@ -143,7 +143,11 @@ class PersonMerge(models.Model):
     merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     merged_for = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     merged_at = models.DateTimeField(_("fusionné le"), auto_now_add=True)
-    # Rows re-pointed from ``absorbed`` to ``kept``: [{"model": "app.model", "field": "person", "pks": [...]}].
+    # What the merge changed, in order, for the undo: {"kind": "move", "model", "field", "pks", "from", "to",
+    # "top"} rows re-pointed to the kept record (``top``: pointed at the absorbed person itself, not at one of
+    # its rows); {"kind": "reset", "model", "pks", "was", "set"} fields cleared on rows that would clash
+    # (e.g. a second reference identity); {"kind": "fill", "model", "pks", "fields"} empty fields of the kept
+    # record filled from the absorbed one.
     moved = models.JSONField(default=list)
     # Rows removed because ``kept`` already had the same (e.g. a nationality): serialised for the undo.
     removed = models.JSONField(default=list)

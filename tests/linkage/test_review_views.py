@@ -97,6 +97,14 @@ def test_the_pair_page_shows_both_records_and_the_evidence_in_french(client, cas
     assert set(read.values_list("person_id", flat=True)) == {candidate.person_a_id, candidate.person_b_id}
 
 
+def test_the_evidence_adds_up_to_the_total_with_the_starting_point(client, cast, pairs):
+    candidate = pairs["mine"]
+    DuplicateCandidate.objects.filter(pk=candidate.pk).update(match_weight=2.0)
+    page = login(client, cast.amina).get(reverse("linkage:candidate", args=[candidate.pk])).content.decode()
+    # 4.2 + 5.1 - 0.9 = 8.4: the prior odds (-6.4) make the column add up to the total of 2.0.
+    assert "Point de départ" in page and "-6,4" in page and "2,0" in page
+
+
 def test_deciding_same_leads_to_the_merge_confirmation(client, cast, pairs):
     candidate = pairs["mine"]
     client = login(client, cast.amina)

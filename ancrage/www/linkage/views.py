@@ -186,6 +186,18 @@ def _evidence(candidate: DuplicateCandidate) -> list[dict[str, Any]]:
         rows.append(
             {"label": item.get("label", ""), "level": item.get("level", ""), "weight": weight, "verdict": verdict}
         )
+    # The total is the sum of the weights and of the prior odds: shown, so the column adds up.
+    prior = float(candidate.match_weight or 0) - sum(row["weight"] for row in rows)
+    if rows and abs(prior) > 0.05:
+        rows.insert(
+            0,
+            {
+                "label": _("Point de départ"),
+                "level": _("avant toute comparaison : deux dossiers pris au hasard sont rarement la même personne"),
+                "weight": prior,
+                "verdict": _("rareté des doublons dans le territoire"),
+            },
+        )
     return rows
 
 
