@@ -75,3 +75,18 @@ bench: $(STAMP)
 
 clean-db:
 	rm -f var/ancrage.sqlite3*
+
+# --- production-like start, load test (see README "Production") ---
+.PHONY: serve loadtest
+# Production-like start: migrations, static files (hashed, compressed), gunicorn (deploy/gunicorn.conf.py).
+serve: export DEBUG ?= 0
+serve: $(STAMP)
+	mkdir -p var
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) collectstatic --noinput -v0
+	GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py ancrage.wsgi
+
+# Locust, headless, on loopback against gunicorn: LOADTEST_USERS (50) for LOADTEST_TIME (10m).
+# DATABASE_URL=postgres://postgres@127.0.0.1:5432/ancrage_load make loadtest (a database with the demo seeded)
+loadtest: $(STAMP)
+	$(PY) loadtest/run.py
