@@ -15,7 +15,8 @@ from .sections import ALL_SECTIONS, Section
 
 
 def _grants(actor: Actor) -> QuerySet[AccessGrant]:
-    return AccessGrant.objects.active().filter(organisation_id=actor.org_id)
+    # An archived record (retention, ADR 9) is seen by no organisation, whatever grant is left.
+    return AccessGrant.objects.active().filter(organisation_id=actor.org_id, person__archived_at__isnull=True)
 
 
 def visible_persons_filter(actor: Actor) -> Q:

@@ -147,6 +147,10 @@ class PersonQuerySet(models.QuerySet["Person"]):
             condition &= Q(search_folded__contains=f" {word}") | Q(search_skeleton__contains=f" {key}")
         return self.filter(condition)
 
+    def active(self) -> "PersonQuerySet":
+        """Records not archived by the retention job (ADR 9): the only ones any list or search shows."""
+        return self.filter(archived_at__isnull=True)
+
 
 class Person(VersionedModel):
     sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices)
@@ -212,8 +216,14 @@ class Person(VersionedModel):
     search_skeleton = models.TextField(default="", editable=False)
     # Denormalised display name of the reference identity.
     display_name = models.CharField(max_length=400, default="", editable=False)
+    # Retention (ADR 9, ``ancrage.retention``): archived two years after the last contact (shown in no
+    # list, search or grant any more), anonymised after a grace period. Set only by the retention job.
+    archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["search_folded", "search_skeleton", "display_name"])
+    history = HistoricalRecords(
+        excluded_fields=["search_folded", "search_skeleton", "display_name", "archived_at", "anonymised_at"]
+    )
     objects = PersonQuerySet.as_manager()
 
     class Meta:

@@ -11,7 +11,7 @@ from .models import Identity, Person, PersonQuerySet
 
 
 def persons_visible_to(actor: Actor) -> PersonQuerySet:
-    return Person.objects.filter(perms.visible_persons_filter(actor))
+    return Person.objects.active().filter(perms.visible_persons_filter(actor))
 
 
 def get_person_for_user(actor: Actor, pk: int, *, purpose: str = "", event: str = "person.read") -> Person:

@@ -119,7 +119,8 @@ def attachment_add(*, actor: Actor, referral: Referral, upload: UploadedFile) ->
         event="referral.attachment.add",
         person_id=referral.person_id,
         obj=referral,
-        details={"attachment": attachment.pk, "name": name, "size": attachment.size, "sha256": attachment.sha256},
+        # Ids and codes only: the uploaded file's name may name the person, and audit rows are never rewritten.
+        details={"attachment": attachment.pk, "size": attachment.size, "sha256": attachment.sha256},
     )
     return attachment
 
@@ -131,7 +132,7 @@ def attachment_delete(*, actor: Actor, attachment: ReferralAttachment) -> None:
     if not perms.can_attach_to_referral(actor, referral) or attachment.uploaded_by_organisation_id != actor.org_id:
         raise PermissionDenied
     stored = attachment.file.name
-    details = {"attachment": attachment.pk, "name": attachment.name}
+    details = {"attachment": attachment.pk}
     attachment.delete()
     transaction.on_commit(lambda: default_storage.delete(stored))
     audit_record(
@@ -159,7 +160,7 @@ def attachment_for_download(
         event="referral.attachment.read",
         person_id=referral.person_id,
         obj=referral,
-        details={"attachment": attachment.pk, "name": attachment.name} | ({"link": via_link} if via_link else {}),
+        details={"attachment": attachment.pk} | ({"link": via_link} if via_link else {}),
     )
     return attachment
 

@@ -29,6 +29,7 @@ DAILY_JOBS: tuple[DailyJob, ...] = (
     DailyJob("deadline_reminders", "ancrage.scheduling.tasks.deadlines_daily", 6),
     DailyJob("steering_participations", "ancrage.scheduling.tasks.steering_daily", 6),
     DailyJob("linkage_refresh", "ancrage.linkage.tasks.linkage_daily", 6),
+    DailyJob("retention", "ancrage.retention.tasks.retention_daily", 6),
 )
 
 
