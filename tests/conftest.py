@@ -5,6 +5,7 @@ Amina (référente, association running AGIR), Marc (France Travail partner agen
 (organisation admin of Amina's association) and Hugo (référent of another association).
 """
 
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -12,6 +13,7 @@ from django.test import Client
 
 from ancrage.organisations.actor import SESSION_KEY, Actor
 from ancrage.organisations.models import Membership, Organisation, OrganisationKind, Role, User
+from ancrage.organisations.session_expiry import LAST_ACTIVITY_SESSION_KEY
 from ancrage.territory.services import territory_load
 
 from .factories import MembershipFactory, OrganisationFactory, PathwayFactory, PersonFactory, UserFactory
@@ -140,12 +142,37 @@ def followed(cast):
     return pathway.person
 
 
-def login(client: Client, persona: Persona) -> Client:
-    client.force_login(persona.user)
-    if persona.membership:
-        session = client.session
-        session[SESSION_KEY] = persona.membership.pk
-        session.save()
+def verified_device(user: User):
+    """The user's confirmed TOTP device (created if missing), as if they had enrolled."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Application de test", confirmed=True)
+
+
+def verify_session(client: Client, user: User) -> Client:
+    """Mark the client's session verified by the second factor, as ``django_otp.login`` does."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+    session.save()
+    return client
+
+
+def login(client: Client, persona: Persona | User, *, verified: bool = True) -> Client:
+    """Sign ``persona`` in (password and, unless ``verified=False``, the second factor)."""
+    user = persona.user if isinstance(persona, Persona) else persona
+    membership = persona.membership if isinstance(persona, Persona) else None
+    client.force_login(user)
+    if verified:
+        verify_session(client, user)
+    session = client.session
+    # Just signed in: the first request need not record the activity (keeps query counts steady).
+    session[LAST_ACTIVITY_SESSION_KEY] = int(time.time())
+    if membership:
+        session[SESSION_KEY] = membership.pk
+    session.save()
     return client
 
 

@@ -382,3 +382,152 @@ def member_add(
     return membership_create(
         actor=actor, organisation=organisation, user=user, role=role, can_access_health=can_access_health
     )
+
+
+# --- two-factor authentication and sign-in lockout (issue 12) ----------------------------------------
+
+
+def _second_factor_error(message: str, code: str) -> ValidationError:
+    return ValidationError({"code": message}, code=code)
+
+
+def _throttle_error(device: Any) -> ValidationError | None:
+    """The French "wait" error when django-otp refuses to check a code on ``device`` for now."""
+    from django.utils import timezone
+
+    allowed, data = device.verify_is_allowed()
+    if allowed:
+        return None
+    locked_until = (data or {}).get("locked_until")
+    wait = int((locked_until - timezone.now()).total_seconds()) + 1 if locked_until else 1
+    return _second_factor_error(
+        _("Trop de codes erronés : patientez %(seconds)s secondes avant de réessayer.") % {"seconds": max(wait, 1)},
+        "throttled",
+    )
+
+
+def user_two_factor_enrol(*, actor: Actor, device: Any, code: str) -> list[str]:
+    """Confirm the TOTP ``device`` being enrolled with a first ``code`` from the application.
+
+    The actor enrols their own device only. Returns ten new recovery codes, to show once; any other
+    TOTP device of the user is removed (one application per account). Wrong codes are throttled.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from . import two_factor
+
+    if device.user_id != actor.user.pk or device.confirmed:
+        raise PermissionDenied
+    if (error := _throttle_error(device)) is not None:
+        raise error
+    code = two_factor.normalise_code(code)
+    if not two_factor.is_totp_code(code) or not device.verify_token(code):  # a failure is counted and saved
+        raise _second_factor_error(
+            _("Ce code ne correspond pas : saisissez les 6 chiffres affichés en ce moment par l'application."),
+            "invalid_code",
+        )
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=actor.user).exclude(pk=device.pk).delete()
+        codes = two_factor.issue_recovery_codes(actor.user)
+        audit_record(actor=actor, action=AuditAction.UPDATE, event="user.two_factor_enrol", obj=actor.user)
+    return codes
+
+
+def user_two_factor_verify(*, actor: Actor, code: str) -> Any:
+    """The device that accepts ``code`` (a 6-digit TOTP code or a recovery code, used up), else a French error.
+
+    Wrong codes are throttled per device by django-otp (1, 2, 4, 8… seconds between attempts); each
+    failure and each success is written to the audit log.
+    """
+    from django_otp import verify_token
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from . import two_factor
+
+    code = two_factor.normalise_code(code)
+    model = TOTPDevice if two_factor.is_totp_code(code) else StaticDevice
+    devices = list(model.objects.filter(user=actor.user, confirmed=True))
+    for device in devices:
+        if (error := _throttle_error(device)) is not None:
+            raise error
+    for device in devices:
+        verified = verify_token(actor.user, device.persistent_id, code)
+        if verified is not None:
+            factor = "totp" if model is TOTPDevice else "recovery_code"
+            audit_record(
+                actor=actor, action=AuditAction.LOGIN, event="user.login", obj=actor.user, details={"factor": factor}
+            )
+            return verified
+    with transaction.atomic():
+        audit_record(actor=actor, action=AuditAction.LOGIN_FAILED, event="user.two_factor_failed", obj=actor.user)
+    if model is StaticDevice:
+        message = _("Ce code de secours n'est pas valable (ou a déjà servi).")
+    else:
+        message = _("Ce code ne correspond pas. Saisissez le code à 6 chiffres affiché en ce moment par l'application.")
+    raise _second_factor_error(message, "invalid_code")
+
+
+@transaction.atomic
+def user_recovery_codes_regenerate(*, actor: Actor) -> list[str]:
+    """Ten new recovery codes for the actor (the previous ones stop working), to show once."""
+    from . import two_factor
+
+    if two_factor.confirmed_totp_device(actor.user) is None:
+        raise PermissionDenied
+    codes = two_factor.issue_recovery_codes(actor.user)
+    audit_record(actor=actor, action=AuditAction.UPDATE, event="user.recovery_codes_regenerate", obj=actor.user)
+    return codes
+
+
+def _check_member_security(actor: Actor, membership: Membership) -> None:
+    """Platform administrators, and admins of the member's organisation (``perms.can_manage_organisation``).
+
+    Only a platform administrator may act on a platform administrator's account.
+    """
+    if not perms.can_manage_organisation(actor, membership.organisation):
+        raise PermissionDenied
+    if membership.user.is_staff and not perms.can_manage_platform(actor):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def user_two_factor_reset(*, actor: Actor, membership: Membership) -> int:
+    """Remove the member's second-factor devices: they enrol again at their next sign-in.
+
+    Their open sessions lose their verification at the next request. Returns the number of devices removed.
+    """
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _check_member_security(actor, membership)
+    user = membership.user
+    removed = TOTPDevice.objects.filter(user=user).delete()[1].get("otp_totp.TOTPDevice", 0)
+    StaticDevice.objects.filter(user=user).delete()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        event="user.two_factor_reset",
+        obj=user,
+        details={"organisation_id": membership.organisation_id, "user_id": user.pk},
+    )
+    return removed
+
+
+@transaction.atomic
+def user_lockout_clear(*, actor: Actor, membership: Membership) -> int:
+    """Unlock a member's account after too many wrong passwords (the failed attempts are forgotten)."""
+    from . import lockout
+
+    _check_member_security(actor, membership)
+    cleared = lockout.clear_account_attempts(membership.user.email)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        event="user.lockout_clear",
+        obj=membership.user,
+        details={"organisation_id": membership.organisation_id, "user_id": membership.user_id, "attempts": cleared},
+    )
+    return cleared

@@ -25,3 +25,27 @@ class ChooseOrganisationForm(forms.Form):
         self.fields["membership"].choices = [
             (m.pk, f"{m.organisation.name} — {m.get_role_display()}") for m in memberships
         ]
+
+
+class TwoFactorCodeForm(forms.Form):
+    """One code: the 6 digits of the authentication application, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code de vérification"),
+        max_length=32,
+        strip=True,
+        error_messages={"required": _("Saisissez le code.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false", "autocapitalize": "off"}
+        ),
+    )
+
+    def __init__(self, *args, recovery_allowed: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if recovery_allowed:
+            self.fields["code"].help_text = _(
+                "Les 6 chiffres affichés par votre application d'authentification, ou l'un de vos codes de secours."
+            )
+        else:
+            self.fields["code"].help_text = _("Les 6 chiffres affichés par votre application d'authentification.")
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"

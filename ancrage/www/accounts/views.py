@@ -6,12 +6,15 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp import DEVICE_ID_SESSION_KEY
 
+from ancrage.organisations import two_factor
 from ancrage.organisations.actor import SESSION_KEY
 from ancrage.organisations.models import Membership
 from ancrage.www.types import AncrageRequest
 
 from .forms import ChooseOrganisationForm, LoginForm
+from .proconnect import proconnect_logout_url
 
 
 class LoginView(auth_views.LoginView):
@@ -23,14 +26,21 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         self.request.session.pop(SESSION_KEY, None)
+        # A password alone never verifies the session: the second factor comes next (or enrolment).
+        self.request.session.pop(DEVICE_ID_SESSION_KEY, None)
+        user = form.get_user()
+        if two_factor.user_requires_two_factor(user):
+            return redirect(two_factor.two_factor_url(user, self.get_success_url()))
         return response
 
 
+@two_factor.two_factor_exempt
 @require_POST
 def logout_view(request: AncrageRequest) -> HttpResponse:
+    proconnect_end = proconnect_logout_url(request)  # read from the session before it is flushed
     logout(request)
     messages.info(request, _("Vous êtes déconnecté."))
-    return redirect("accounts:login")
+    return redirect(proconnect_end or "accounts:login")
 
 
 def choose_organisation(request: AncrageRequest) -> HttpResponse:
@@ -54,5 +64,15 @@ def choose_organisation(request: AncrageRequest) -> HttpResponse:
 
 
 def profile(request: AncrageRequest) -> HttpResponse:
-    memberships = Membership.objects.active().filter(user=request.actor.user).select_related("organisation")
-    return render(request, "accounts/profile.html", {"memberships": memberships, "title": _("Mon compte")})
+    user = request.actor.user
+    memberships = Membership.objects.active().filter(user=user).select_related("organisation")
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "memberships": memberships,
+            "two_factor_enabled": two_factor.confirmed_totp_device(user) is not None,
+            "recovery_codes_left": two_factor.recovery_codes_left(user),
+            "title": _("Mon compte"),
+        },
+    )

@@ -13,6 +13,16 @@ urlpatterns = [
         views.membership_update,
         name="membership_update",
     ),
+    path(
+        "organisations/<int:pk>/membres/<int:membership_pk>/double-authentification/reinitialiser/",
+        views.member_two_factor_reset,
+        name="member_two_factor_reset",
+    ),
+    path(
+        "organisations/<int:pk>/membres/<int:membership_pk>/debloquer/",
+        views.member_unlock,
+        name="member_unlock",
+    ),
     path("utilisateurs/", views.user_list, name="users"),
     path("utilisateurs/nouveau/", views.user_create, name="user_create"),
     path("utilisateurs/<int:pk>/statut/", views.user_set_active, name="user_set_active"),

@@ -13,6 +13,7 @@ content. Views stay thin: forms validate, ``ancrage.organisations.services`` wri
 """
 
 import copy
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -213,12 +214,13 @@ def organisation_members(request: HttpRequest, pk: int) -> HttpResponse:
     memberships = organisation.memberships.select_related("user").order_by(
         "-is_active", "user__last_name", "user__first_name", "pk"
     )
+    page = paginate(request, memberships)
     return render(
         request,
         "platform/organisation_members.html",
         {
             "organisation": organisation,
-            "page_obj": paginate(request, memberships),
+            "page_obj": _with_sign_in_status(actor, page),
             "form": form,
             "nav": _members_nav(actor, organisation),
             "title": _("Membres — %(name)s") % {"name": organisation.name},
@@ -262,6 +264,65 @@ def membership_update(request: HttpRequest, pk: int, membership_pk: int) -> Http
             "title": _("Modifier l'appartenance de %(user)s") % {"user": membership.user.get_full_name()},
         },
     )
+
+
+def _with_sign_in_status(actor: Actor, page: Any) -> Any:
+    """Mark the members shown: who has a second factor, whose account is locked (two queries)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from ancrage.organisations import lockout
+
+    memberships: list[Membership] = list(page)
+    users = [m.user for m in memberships]
+    enrolled = set(
+        TOTPDevice.objects.filter(user__in=users, confirmed=True).values_list("user_id", flat=True).distinct()
+    )
+    locked = lockout.locked_usernames([u.email for u in users])
+    for membership in memberships:
+        user = membership.user
+        membership.two_factor_enabled = user.pk in enrolled  # type: ignore[attr-defined]
+        membership.is_locked_out = user.email.lower() in locked  # type: ignore[attr-defined]
+        # Only a platform administrator acts on a platform administrator's sign-in.
+        membership.can_manage_sign_in = not user.is_staff or actor.is_platform_admin  # type: ignore[attr-defined]
+    return page
+
+
+def _managed_membership(request: HttpRequest, pk: int, membership_pk: int) -> tuple[Actor, Membership]:
+    actor = _actor(request)
+    organisation = _get_managed_organisation(actor, pk)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "organisation"), pk=membership_pk, organisation=organisation
+    )
+    return actor, membership
+
+
+@require_POST
+def member_two_factor_reset(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    """Remove a member's second factor (lost phone): they enrol again at their next sign-in."""
+    actor, membership = _managed_membership(request, pk, membership_pk)
+    services.user_two_factor_reset(actor=actor, membership=membership)
+    messages.success(
+        request,
+        _(
+            "La double authentification de %(user)s est réinitialisée : un nouvel appareil lui sera demandé "
+            "à sa prochaine connexion."
+        )
+        % {"user": membership.user.get_full_name()},
+    )
+    return redirect("platform:organisation_members", pk=pk)
+
+
+@require_POST
+def member_unlock(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    """Unlock a member's account after too many wrong passwords."""
+    actor, membership = _managed_membership(request, pk, membership_pk)
+    services.user_lockout_clear(actor=actor, membership=membership)
+    messages.success(
+        request,
+        _("Le compte de %(user)s est débloqué : il peut se connecter à nouveau.")
+        % {"user": membership.user.get_full_name()},
+    )
+    return redirect("platform:organisation_members", pk=pk)
 
 
 # --- accounts --------------------------------------------------------------------------------

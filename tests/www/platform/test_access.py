@@ -18,8 +18,9 @@ from ancrage.organisations.models import Membership, Organisation, User
 
 from .conftest import assert_page
 
-MEMBER_PAGES = {"organisation_members", "membership_update"}
+MEMBER_PAGES = {"organisation_members", "membership_update", "member_two_factor_reset", "member_unlock"}
 GET_ONLY = {"organisations", "users"}
+POST_ONLY = {"user_set_active", "member_two_factor_reset", "member_unlock"}
 
 
 def platform_url_names() -> set[str]:
@@ -39,6 +40,8 @@ def url_for(name: str, cast, organisation=None) -> str:
         "organisation_members": [organisation.pk],
         "membership_update": [organisation.pk, membership.pk],
         "user_set_active": [cast.marc.user.pk],
+        "member_two_factor_reset": [organisation.pk, membership.pk],
+        "member_unlock": [organisation.pk, membership.pk],
     }[name]
     return reverse(f"platform:{name}", args=args)
 
@@ -53,6 +56,8 @@ def test_every_platform_url_is_in_this_matrix():
         "users",
         "user_create",
         "user_set_active",
+        "member_two_factor_reset",
+        "member_unlock",
     }
 
 
@@ -83,7 +88,7 @@ def test_non_platform_admins_are_denied(cast, as_persona, persona_name, url_name
     url = url_for(url_name, cast)
     expected = expected_status(persona_name, url_name)
     before = _snapshot()
-    if url_name != "user_set_active":  # POST only
+    if url_name not in POST_ONLY:
         assert_page(client.get(url), expected)
     post = client.post(
         url,
@@ -112,11 +117,12 @@ def test_non_platform_admins_are_denied(cast, as_persona, persona_name, url_name
 def test_olivier_gets_404_on_another_organisation_members_pages(cast, as_persona, url_name):
     client = as_persona(cast.olivier)
     url = url_for(url_name, cast, organisation=cast.other_association)
-    assert_page(client.get(url), 404)
+    if url_name not in POST_ONLY:
+        assert_page(client.get(url), 404)
     assert client.post(url, {"email": "intrus@example.org", "role": "org_admin"}).status_code == 404
 
 
-@pytest.mark.parametrize("url_name", sorted(platform_url_names() - {"user_set_active"}))
+@pytest.mark.parametrize("url_name", sorted(platform_url_names() - POST_ONLY))
 def test_sofia_opens_every_platform_page(cast, as_persona, url_name):
     html = assert_page(as_persona(cast.sofia).get(url_for(url_name, cast)))
     assert 'aria-current="page">Administration</a>' in html
@@ -125,7 +131,7 @@ def test_sofia_opens_every_platform_page(cast, as_persona, url_name):
 @pytest.mark.parametrize("url_name", sorted(platform_url_names()))
 def test_anonymous_visitors_are_sent_to_login(cast, client, url_name):
     url = url_for(url_name, cast)
-    response = client.get(url) if url_name != "user_set_active" else client.post(url, {"is_active": "0"})
+    response = client.get(url) if url_name not in POST_ONLY else client.post(url, {"is_active": "0"})
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
 

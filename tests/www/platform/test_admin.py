@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from ancrage.organisations.models import ApiToken, Membership, Organisation, User
+from tests.conftest import login
 from tests.factories import UserFactory
 
 from .conftest import events
@@ -32,7 +33,7 @@ def test_no_person_or_pathway_model_is_registered():
 
 @pytest.mark.parametrize("model", [User, Organisation, Membership, ApiToken])
 def test_sofia_opens_the_admin_lists_and_forms(cast, client, model):
-    client.force_login(cast.sofia.user)
+    login(client, cast.sofia)
     opts = model._meta
     assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).status_code == 200
     if model is not ApiToken:
@@ -40,13 +41,13 @@ def test_sofia_opens_the_admin_lists_and_forms(cast, client, model):
 
 
 def test_non_staff_users_are_kept_out_of_the_admin(cast, client):
-    client.force_login(cast.olivier.user)
+    login(client, cast.olivier)
     response = client.get(reverse("admin:organisations_organisation_changelist"))
     assert response.status_code == 302
 
 
 def test_admin_add_user_by_email_is_lowercased_unique_and_audited(cast, client):
-    client.force_login(cast.sofia.user)
+    login(client, cast.sofia)
     url = reverse("admin:organisations_user_add")
     response = client.post(
         url, {"email": "Paul.Henry@Example.org", "first_name": "Paul", "last_name": "Henry", "usable_password": "false"}
@@ -63,7 +64,7 @@ def test_admin_add_user_by_email_is_lowercased_unique_and_audited(cast, client):
 
 
 def test_sofia_cannot_grant_superuser_rights_in_the_admin(cast, client):
-    client.force_login(cast.sofia.user)
+    login(client, cast.sofia)
     html = client.get(reverse("admin:organisations_user_change", args=[cast.sofia.user.pk])).content.decode()
     assert 'name="is_superuser"' not in html
     superuser = UserFactory(is_superuser=True, is_staff=True)
@@ -81,7 +82,7 @@ def test_sofia_cannot_grant_superuser_rights_in_the_admin(cast, client):
 
 def test_admin_organisation_duplicate_siret_gets_a_french_message(cast, client):
     Organisation.objects.filter(pk=cast.agir.pk).update(siret="13002526500013")
-    client.force_login(cast.sofia.user)
+    login(client, cast.sofia)
     response = client.post(
         reverse("admin:organisations_organisation_add"),
         {
@@ -97,7 +98,7 @@ def test_admin_organisation_duplicate_siret_gets_a_french_message(cast, client):
 
 def test_admin_revokes_api_tokens_with_an_audit_event(cast, client):
     token, _key = ApiToken.issue(membership=cast.amina.membership, name="Tableur")
-    client.force_login(cast.sofia.user)
+    login(client, cast.sofia)
     response = client.post(
         reverse("admin:organisations_apitoken_changelist"),
         {

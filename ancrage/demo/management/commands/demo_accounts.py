@@ -1,10 +1,28 @@
-"""``demo_accounts``: the table of demo accounts printed by ``make run``."""
+"""``demo_accounts``: the table of demo accounts printed by ``make run``.
+
+It also pre-enrols every demo account (``@demo.ancrage.fr``) that has no second factor yet with a TOTP
+device, so a visitor can sign in: on the verification page, in demo mode only, a notice shows the
+account's current code (``ancrage.organisations.two_factor.demo_code_notice``).
+"""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from ancrage.demo.cast import ACCOUNTS, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
 from ancrage.organisations.models import Membership, User
+from ancrage.organisations.two_factor import TOTP_DEVICE_NAME
+
+
+def enrol_demo_accounts() -> int:
+    """A confirmed TOTP device for each demo account without one (idempotent); returns how many were made."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    users = User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}", is_active=True).exclude(
+        totpdevice__confirmed=True
+    )
+    devices = [TOTPDevice(user=user, name=TOTP_DEVICE_NAME, confirmed=True) for user in users]
+    TOTPDevice.objects.bulk_create(devices, batch_size=500)
+    return len(devices)
 
 
 class Command(BaseCommand):
@@ -19,6 +37,7 @@ class Command(BaseCommand):
         if not users:
             self.stdout.write("La démonstration n'est pas chargée : lancez « make demo » pour la créer.")
             return
+        enrol_demo_accounts()
         memberships: dict[int, list[Membership]] = {}
         for membership in (
             Membership.objects.filter(user__in=users.values(), is_active=True)
@@ -48,6 +67,9 @@ class Command(BaseCommand):
         line = "  ".join("-" * w for w in widths)
         self.stdout.write("")
         self.stdout.write(f"Comptes de démonstration — mot de passe pour tous : {DEMO_PASSWORD}")
+        self.stdout.write(
+            "Double authentification : la page de vérification affiche le code du moment (démonstration seulement)."
+        )
         self.stdout.write(line)
         for row in (header, None, *rows):
             if row is None:
