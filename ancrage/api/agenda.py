@@ -9,17 +9,18 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 
 from ancrage.audit.models import AuditAction
 from ancrage.audit.services import audit_record
 from ancrage.deadlines.selectors import SCOPE_MINE, SCOPE_ORGANISATION, can_switch_scope, default_scope, todo_items
 
 from .auth import actor_of
+from .errors import ApiRouter
 from .pagination import envelope
-from .schemas import ErrorOut
+from .schemas import MAX_PAGE, ErrorOut, Id
 
-router = Router(tags=["à faire"])
+router = ApiRouter(tags=["à faire"])
 
 MAX_PAGE_SIZE = 100
 
@@ -30,7 +31,7 @@ class TodoItemOut(Schema):
     group: Literal["overdue", "week", "month", "later"] = Field(
         description="En retard, cette semaine (7 jours), ce mois-ci (30 jours), plus tard (fenêtre ouverte)."
     )
-    person_id: int
+    person_id: Id
     person_display_name: str
     code: str = Field(description="Code de la règle (ou « appointment »).")
     label: str
@@ -69,7 +70,7 @@ def list_agenda(
     track: Literal["logement", "sante", "langue", "droits", "parcours"] | None = Query(
         None, description="Ne garder qu'un volet (les rendez-vous sont alors exclus)."
     ),
-    page: int = Query(1, ge=1, description="Numéro de page, à partir de 1."),
+    page: int = Query(1, ge=1, le=MAX_PAGE, description="Numéro de page, à partir de 1."),
     page_size: int = Query(settings.API_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Taille de page (100 au plus)."),
 ) -> dict[str, Any]:
     actor = actor_of(request)

@@ -2,16 +2,16 @@
 
 Authentication: a personal token (``Authorization: Bearer <key>``, see ``/comptes/jetons/``) or the
 Django session. Every endpoint answers JSON, 401 included: the views are exempt from
-``LoginRequiredMiddleware``, which would otherwise redirect to the HTML login page.
+``LoginRequiredMiddleware``, which would otherwise redirect to the HTML login page. Every error has the
+same body (``ErrorOut``, see ``errors.py``), documented on each operation.
 """
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.urls import URLPattern, URLResolver, path
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
-from ninja.errors import AuthenticationError
 
 from . import (
     agenda,
@@ -27,10 +27,11 @@ from . import (
     tracks,
 )
 from .auth import SessionActorAuth, TokenAuth
+from .errors import CODE_NOT_FOUND, error_body, install_handlers
 
 
 def _unknown_path(request: HttpRequest, rest: str) -> JsonResponse:
-    return JsonResponse({"detail": "Introuvable."}, status=404)
+    return JsonResponse(error_body(_("Introuvable."), CODE_NOT_FOUND), status=404)
 
 
 class AncrageAPI(NinjaAPI):
@@ -54,7 +55,11 @@ api = AncrageAPI(
     description=(
         "API d'Ancrage. Authentification par jeton personnel (en-tête « Authorization: Bearer <jeton> », "
         "jetons gérés depuis « Mon compte ») ou par la session. Chaque lecture de données personnelles est "
-        "tracée ; un dossier non partagé répond 404, comme un dossier inexistant."
+        "tracée ; un dossier non partagé répond 404, comme un dossier inexistant. Toute erreur répond le même "
+        "corps JSON (schéma ErrorOut) : « detail » (message en français), « code » (code de l'erreur), « errors » "
+        "(erreurs champ par champ, requête invalide) et « version » (version courante, conflit 409). Une requête "
+        "qui porte un en-tête « Authorization » est jugée sur lui seul : un jeton invalide répond 401, même avec "
+        "une session ouverte."
     ),
     urls_namespace="api",
     auth=[TokenAuth(), SessionActorAuth()],
@@ -76,18 +81,4 @@ api.add_router("", tracks.router)
 api.add_router("", "ancrage.api.steering.router")
 
 
-@api.exception_handler(AuthenticationError)
-def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = api.create_response(request, {"detail": "Authentification requise."}, status=401)
-    response["WWW-Authenticate"] = 'Bearer realm="api"'
-    return response
-
-
-@api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"detail": "Introuvable."}, status=404)
-
-
-@api.exception_handler(PermissionDenied)
-def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, {"detail": "Accès refusé."}, status=403)
+install_handlers(api)

@@ -10,27 +10,41 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from ancrage.organisations.actor import Actor
 from ancrage.organisations.models import ApiToken, Membership
 
+from .errors import CODE_INVALID_TOKEN, CODE_OTP_REQUIRED, ApiError
+
 # ``last_used_at`` is refreshed at most this often, so a burst of calls does not write on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class TokenAuth(HttpBearer):
-    """A personal API token, bound to one membership; usable (not revoked, not expired) and active."""
+    """A personal API token, bound to one membership; usable (not revoked, not expired) and active.
+
+    A request that carries an ``Authorization`` header is authenticated by it alone: a missing, unknown,
+    revoked or expired token, or another scheme than Bearer, answers 401 even if the request also carries
+    a valid session cookie (never a silent fall back to the session).
+    """
 
     def __call__(self, request: HttpRequest) -> Any:
-        header = request.headers.get(self.header, "")
-        if header.split(" ", 1)[0].lower() != self.openapi_scheme:
-            return None  # no bearer token: let the session try
-        result = super().__call__(request)
+        header = request.headers.get(self.header)
+        if header is None:
+            return None  # no Authorization header: let the session try
+        scheme, _sep, token = header.strip().partition(" ")
+        if scheme.lower() != self.openapi_scheme:
+            raise ApiError(
+                401,
+                _("En-tête « Authorization » invalide : « Bearer <jeton> » attendu."),
+                CODE_INVALID_TOKEN,
+            )
+        result = self.authenticate(request, token)
         if result is None:
-            # A bearer token was presented and is not valid: never fall back to the session.
-            raise AuthenticationError
+            raise ApiError(401, _("Jeton d'API invalide, expiré ou révoqué."), CODE_INVALID_TOKEN)
         return result
 
     def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
@@ -57,8 +71,26 @@ class TokenAuth(HttpBearer):
 class SessionActorAuth(SessionAuth):
     """The Django session; the current organisation is the one chosen at login (``request.actor``).
 
-    ninja checks the CSRF token for unsafe methods.
+    Unsafe methods need the CSRF token (ninja's check, answered 403). Only a signed-in session is checked
+    for it: an anonymous call answers 401, not a CSRF 403. When two-factor authentication is on
+    (``django_otp.middleware.OTPMiddleware`` gives ``request.user.is_verified``), a session that has not
+    passed its second factor is refused (401) when the user must use one, as it is refused by the pages.
     """
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        is_verified = getattr(request.user, "is_verified", None)
+        if callable(is_verified) and not is_verified() and _requires_two_factor(request.user):
+            raise ApiError(
+                401,
+                _(
+                    "Double authentification requise : connectez-vous avec votre second facteur, ou utilisez un "
+                    "jeton d'API."
+                ),
+                CODE_OTP_REQUIRED,
+            )
+        return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
         if not request.user.is_authenticated:
@@ -68,6 +100,15 @@ class SessionActorAuth(SessionAuth):
             actor = Actor(user=request.user, membership=None)  # type: ignore[arg-type]
             request.actor = actor  # type: ignore[attr-defined]
         return actor
+
+
+def _requires_two_factor(user: Any) -> bool:
+    """The pages' rule (``ancrage.organisations.two_factor``) when it exists; otherwise every user."""
+    try:
+        from ancrage.organisations.two_factor import user_requires_two_factor
+    except ImportError:
+        return True
+    return user_requires_two_factor(user)
 
 
 def actor_of(request: HttpRequest) -> Actor:

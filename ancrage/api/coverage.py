@@ -7,7 +7,7 @@ Coordinators (the territory) and organisation admins (their organisation's pathw
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 
 from ancrage.access import perms
 from ancrage.audit.models import AuditAction
@@ -15,9 +15,10 @@ from ancrage.audit.services import audit_record
 from ancrage.tracks.coverage import Filters, compute_coverage
 
 from .auth import actor_of
+from .errors import ApiRouter
 from .schemas import ErrorOut
 
-router = Router(tags=["couverture"])
+router = ApiRouter(tags=["couverture"])
 
 
 class CoverageOut(Schema):

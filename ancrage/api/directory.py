@@ -5,17 +5,18 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 
 from ancrage.directory import perms
 from ancrage.directory.exchange import service_payload
 from ancrage.directory.selectors import services_search
 
 from .auth import actor_of
+from .errors import ApiRouter
 from .pagination import envelope, page_rows
-from .schemas import ErrorOut
+from .schemas import MAX_PAGE, ErrorOut
 
-router = Router(tags=["annuaire"])
+router = ApiRouter(tags=["annuaire"])
 
 MAX_PAGE_SIZE = 100
 
@@ -33,7 +34,7 @@ class ServicePage(Schema):
 @router.get(
     "/services",
     url_name="service_list",
-    response={200: ServicePage, 401: ErrorOut, 403: ErrorOut, 422: Any},
+    response={200: ServicePage, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="Services de l'annuaire",
     description=(
         "Les services actifs de l'annuaire du territoire, au format data·inclusion (schéma v1), paginés. "
@@ -46,7 +47,7 @@ def list_services(
     thematique: str = Query("", description="Code de thématique data·inclusion, ou code de catégorie.", max_length=120),
     commune: str = Query("", description="Code INSEE de la commune.", max_length=5),
     q: str = Query("", description="Recherche libre (nom, description, structure).", max_length=200),
-    page: int = Query(1, ge=1, description="Numéro de page, à partir de 1."),
+    page: int = Query(1, ge=1, le=MAX_PAGE, description="Numéro de page, à partir de 1."),
     page_size: int = Query(settings.API_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Taille de page (100 au plus)."),
 ) -> dict[str, Any]:
     actor = actor_of(request)

@@ -8,7 +8,7 @@ they see; results are aggregates with small counts suppressed (``null``). Every 
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 
 from ancrage.access import perms
 from ancrage.audit.models import AuditAction
@@ -19,9 +19,10 @@ from ancrage.employment.results import compute_results
 from ancrage.persons.models import Person
 
 from .auth import actor_of
-from .schemas import ErrorOut
+from .errors import ApiRouter
+from .schemas import ErrorOut, Id
 
-router = Router(tags=["emploi"])
+router = ApiRouter(tags=["emploi"])
 
 MAX_LIMIT = 200
 
@@ -36,8 +37,8 @@ class ReasonOut(Schema):
 
 
 class MatchOut(Schema):
-    person_id: int
-    opportunity_id: int
+    person_id: Id
+    opportunity_id: Id
     title: str = Field(description="Intitulé de l'opportunité, ou nom d'usage de la personne.")
     score: int = Field(description="Score de 0 à 100.")
     blocking: bool = Field(description="Une exigence impérative n'est pas remplie (permis exigé…).")
@@ -78,7 +79,7 @@ def _out(match: Match, title: str) -> dict[str, Any]:
 )
 def person_matches(
     request: HttpRequest,
-    person_id: int,
+    person_id: Id,
     kind: Literal["job", "iae", "training"] | None = Query(None, description="Type d'opportunité."),
     include_blocked: bool = Query(False, description="Inclure les opportunités bloquantes."),
     limit: int = Query(50, ge=1, le=MAX_LIMIT),
@@ -107,7 +108,7 @@ def person_matches(
 )
 def opportunity_candidates(
     request: HttpRequest,
-    opportunity_id: int,
+    opportunity_id: Id,
     include_blocked: bool = Query(False, description="Inclure les candidats avec un critère bloquant."),
     limit: int = Query(50, ge=1, le=MAX_LIMIT),
 ) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Schema, Status
 
 from ancrage.access import perms
 from ancrage.access.sections import Section
@@ -35,11 +35,11 @@ from ancrage.rome.models import RomeAppellation
 from ancrage.territory.models import Commune
 
 from .auth import actor_of
+from .errors import ApiRouter, conflict, invalid
 from .pagination import envelope, page_rows
-from .referrals import InvalidOut, _invalid
-from .schemas import ErrorOut
+from .schemas import MAX_ID, MAX_PAGE, ErrorOut, Id
 
-router = Router(tags=["emploi : offres et mises en relation"])
+router = ApiRouter(tags=["emploi : offres et mises en relation"])
 
 MAX_PAGE_SIZE = 100
 
@@ -102,7 +102,7 @@ class OpportunityPage(Schema):
 class OpportunityIn(Schema):
     kind: Literal["job", "iae", "training"]
     title: str = Field(max_length=200)
-    employer_id: int | None = None
+    employer_id: Id | None = None
     appellation_code: str | None = Field(None, description="Code OGR de l'appellation ROME (emploi, IAE).")
     contract_type: str = Field("", description="Contrat (obligatoire pour un emploi ou un poste en insertion).")
     training_type: str = Field("", description="Type de formation (obligatoire pour une formation).")
@@ -126,9 +126,9 @@ class ReasonOut(Schema):
 class PlacementOut(Schema):
     id: int
     version: int = Field(description="Version courante, à renvoyer avec chaque transition.")
-    person_id: int
+    person_id: Id
     person_display_name: str | None = Field(description="Nom d'usage, si l'appelant voit la rubrique identité.")
-    opportunity_id: int
+    opportunity_id: Id
     opportunity_title: str
     organisation_id: int = Field(description="Organisation qui a proposé la personne.")
     status: str = Field(description="proposed, interview, hired, not_retained ou withdrawn.")
@@ -174,8 +174,8 @@ class PlacementPage(Schema):
 
 
 class PlacementCreateIn(Schema):
-    person_id: int
-    opportunity_id: int
+    person_id: Id
+    opportunity_id: Id
 
 
 class PlacementTransitionIn(Schema):
@@ -290,7 +290,7 @@ def _placement_detail(actor: Actor, p: Placement) -> dict[str, Any]:
     return payload
 
 
-def _get_placement(actor: Actor, placement_id: int, *, purpose: str = "") -> Placement:
+def _get_placement(actor: Actor, placement_id: Id, *, purpose: str = "") -> Placement:
     placement = Placement.objects.select_related(*_PLACEMENT_SELECT).filter(pk=placement_id).first()
     if placement is None or not perms.can_view_employment(actor, placement.person_id):
         raise Http404
@@ -304,7 +304,7 @@ def _get_placement(actor: Actor, placement_id: int, *, purpose: str = "") -> Pla
 @router.get(
     "/opportunities",
     url_name="opportunity_list",
-    response={200: OpportunityPage, 401: ErrorOut, 403: ErrorOut, 422: InvalidOut},
+    response={200: OpportunityPage, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="Offres d'emploi et formations",
     description=(
         "Les offres d'emploi, postes en insertion et sessions de formation du territoire, des plus récentes "
@@ -320,7 +320,7 @@ def list_opportunities(
     contract_type: str | None = Query(None, description="Type de contrat."),
     rome_code: str | None = Query(None, max_length=5, description="Fiche ROME, ou son début (ex. « F », « F17 »)."),
     commune_insee: str | None = Query(None, description="Code INSEE de la commune."),
-    page: int = Query(1, ge=1, description="Numéro de page, à partir de 1."),
+    page: int = Query(1, ge=1, le=MAX_PAGE, description="Numéro de page, à partir de 1."),
     page_size: int = Query(settings.API_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Taille de page (100 au plus)."),
 ) -> dict[str, Any]:
     actor = actor_of(request)
@@ -351,7 +351,7 @@ def list_opportunities(
     summary="Une offre",
     description="L'offre d'emploi ou la session de formation. Aucune donnée personnelle.",
 )
-def get_opportunity(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
+def get_opportunity(request: HttpRequest, opportunity_id: Id) -> dict[str, Any]:
     actor = actor_of(request)
     _require_cases(actor)
     opportunity = Opportunity.objects.select_related(*_OPPORTUNITY_SELECT).filter(pk=opportunity_id).first()
@@ -363,7 +363,7 @@ def get_opportunity(request: HttpRequest, opportunity_id: int) -> dict[str, Any]
 @router.post(
     "/opportunities",
     url_name="opportunity_list",
-    response={201: OpportunityOut, 401: ErrorOut, 403: ErrorOut, 422: InvalidOut},
+    response={201: OpportunityOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="Publier une offre",
     description=(
         "Publie une offre d'emploi, un poste en insertion ou une session de formation au nom de "
@@ -379,7 +379,13 @@ def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> Any:
     errors: dict[str, list[str]] = {}
     appellation = commune = employer = None
     if code := data.pop("appellation_code"):
-        appellation = RomeAppellation.objects.filter(code_ogr=code).first()
+        # The OGR code is a number: anything else is unknown, not a database error.
+        code = code.strip()
+        appellation = (
+            RomeAppellation.objects.filter(code_ogr=int(code)).first()
+            if code.isascii() and code.isdigit() and len(code) <= 9
+            else None
+        )
         if appellation is None:
             errors["appellation_code"] = [_("Ce code ROME n'existe pas.")]
     if insee := data.pop("commune_insee"):
@@ -391,12 +397,12 @@ def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> Any:
         if employer is None:
             errors["employer_id"] = [_("Cet employeur n'existe pas.")]
     if errors:
-        return Status(422, {"detail": " ".join(m for ms in errors.values() for m in ms), "errors": errors})
+        return invalid(ValidationError(errors))
     opportunity = Opportunity(appellation=appellation, commune=commune, employer=employer, **data)
     try:
         opportunity_save(actor=actor, opportunity=opportunity)
     except ValidationError as error:
-        return _invalid(
+        return invalid(
             error, {"appellation": "appellation_code", "commune": "commune_insee", "employer": "employer_id"}
         )
     opportunity = Opportunity.objects.select_related(*_OPPORTUNITY_SELECT).get(pk=opportunity.pk)
@@ -406,7 +412,7 @@ def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> Any:
 @router.get(
     "/employers",
     url_name="employer_list",
-    response={200: EmployerPage, 401: ErrorOut, 403: ErrorOut, 422: InvalidOut},
+    response={200: EmployerPage, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="Employeurs",
     description=(
         "Les employeurs et organismes de formation du territoire, par raison sociale. Aucune donnée personnelle."
@@ -415,7 +421,7 @@ def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> Any:
 def list_employers(
     request: HttpRequest,
     q: str = Query("", max_length=100, description="Recherche dans la raison sociale, le SIRET et le secteur."),
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(settings.API_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
 ) -> dict[str, Any]:
     actor = actor_of(request)
@@ -433,7 +439,7 @@ def list_employers(
 @router.get(
     "/placements",
     url_name="placement_list",
-    response={200: PlacementPage, 401: ErrorOut, 422: InvalidOut},
+    response={200: PlacementPage, 401: ErrorOut, 422: ErrorOut},
     summary="Mises en relation visibles",
     description=(
         "Les mises en relation des personnes dont l'appelant voit la rubrique « emploi », des plus récentes "
@@ -442,10 +448,12 @@ def list_employers(
 )
 def list_placements(
     request: HttpRequest,
-    person_id: int | None = Query(None, description="Ne garder que les mises en relation de cette personne."),
-    opportunity_id: int | None = Query(None, description="Ne garder que celles de cette offre."),
+    person_id: int | None = Query(
+        None, ge=1, le=MAX_ID, description="Ne garder que les mises en relation de cette personne."
+    ),
+    opportunity_id: int | None = Query(None, ge=1, le=MAX_ID, description="Ne garder que celles de cette offre."),
     status: Literal["proposed", "interview", "hired", "not_retained", "withdrawn"] | None = Query(None),
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(settings.API_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
 ) -> dict[str, Any]:
     actor = actor_of(request)
@@ -483,7 +491,7 @@ def list_placements(
         "inexistante que pour une personne dont l'appelant ne voit pas la rubrique « emploi ». Tracé."
     ),
 )
-def get_placement(request: HttpRequest, placement_id: int) -> dict[str, Any]:
+def get_placement(request: HttpRequest, placement_id: Id) -> dict[str, Any]:
     actor = actor_of(request)
     return _placement_detail(actor, _get_placement(actor, placement_id))
 
@@ -491,7 +499,7 @@ def get_placement(request: HttpRequest, placement_id: int) -> dict[str, Any]:
 @router.post(
     "/placements",
     url_name="placement_list",
-    response={201: PlacementDetail, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: InvalidOut},
+    response={201: PlacementDetail, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Proposer une personne sur une offre",
     description=(
         "Crée une mise en relation, avec le score et les raisons de correspondance à cet instant. 404 si le "
@@ -510,9 +518,9 @@ def create_placement(request: HttpRequest, payload: PlacementCreateIn) -> Any:
     try:
         placement = placement_propose(actor=actor, person=person, opportunity=opportunity)
     except PlacementConflict as error:
-        return Status(409, {"detail": " ".join(error.messages)})
+        return conflict(error)
     except ValidationError as error:
-        return _invalid(error)
+        return invalid(error)
     placement = Placement.objects.select_related(*_PLACEMENT_SELECT).get(pk=placement.pk)
     return Status(201, _placement_detail(actor, placement))
 
@@ -520,7 +528,7 @@ def create_placement(request: HttpRequest, payload: PlacementCreateIn) -> Any:
 @router.post(
     "/placements/{placement_id}/{transition}",
     url_name="placement_transition",
-    response={200: PlacementDetail, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: InvalidOut},
+    response={200: PlacementDetail, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Faire avancer une mise en relation",
     description=(
         "Déclenche une transition : "
@@ -534,7 +542,7 @@ def create_placement(request: HttpRequest, payload: PlacementCreateIn) -> Any:
     ),
 )
 def transition_placement(
-    request: HttpRequest, placement_id: int, transition: str, payload: PlacementTransitionIn
+    request: HttpRequest, placement_id: Id, transition: str, payload: PlacementTransitionIn
 ) -> Any:
     actor = actor_of(request)
     if transition not in PLACEMENT_TRANSITIONS:
@@ -547,8 +555,9 @@ def transition_placement(
     try:
         placement_transition(actor=actor, placement=placement, name=transition, expected_version=version, **data)
     except PlacementConflict as error:
-        return Status(409, {"detail": " ".join(error.messages)})
+        current = Placement.objects.filter(pk=placement.pk).values_list("version", flat=True).first()
+        return conflict(error, version=current)
     except ValidationError as error:
-        return _invalid(error)
+        return invalid(error)
     placement = Placement.objects.select_related(*_PLACEMENT_SELECT).get(pk=placement.pk)
     return Status(200, _placement_detail(actor, placement))

@@ -5,16 +5,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Schema
 
 from ancrage.access import perms
 from ancrage.employment.models import Diploma, EmploymentProfile, TargetOccupation, WorkExperience
 from ancrage.persons.selectors import get_person_for_user
 
 from .auth import actor_of
-from .schemas import ErrorOut
+from .errors import ApiRouter
+from .schemas import ErrorOut, Id
 
-router = Router(tags=["emploi"])
+router = ApiRouter(tags=["emploi"])
 
 
 class ProfileOut(Schema):
@@ -66,7 +67,7 @@ class TargetOut(Schema):
 
 
 class EmploymentProfileOut(Schema):
-    person_id: int
+    person_id: Id
     profile: ProfileOut | None = Field(description="Le profil ; null s'il n'est pas encore renseigné.")
     diplomas: list[DiplomaOut]
     experiences: list[ExperienceOut]
@@ -87,7 +88,7 @@ PROFILE_FIELDS = list(ProfileOut.model_fields)
         "n'est pas partagée avec l'organisation courante. Chaque lecture est tracée dans le journal d'accès."
     ),
 )
-def get_employment_profile(request: HttpRequest, person_id: int) -> dict[str, Any]:
+def get_employment_profile(request: HttpRequest, person_id: Id) -> dict[str, Any]:
     actor = actor_of(request)
     if not perms.can_view_employment(actor, person_id):
         raise Http404

@@ -3,12 +3,12 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
 
 from .auth import actor_of
+from .errors import ApiRouter
 from .schemas import ErrorOut, MeOut
 
-router = Router(tags=["compte"])
+router = ApiRouter(tags=["compte"])
 
 
 @router.get(

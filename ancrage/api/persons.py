@@ -4,10 +4,10 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query
 
 from ancrage.access import perms
-from ancrage.access.sections import Section
+from ancrage.access.sections import Section, situation_domains_in
 from ancrage.audit.models import AuditAction
 from ancrage.audit.services import audit_record
 from ancrage.organisations.actor import Actor
@@ -17,10 +17,11 @@ from ancrage.persons.models import Person, Situation, country_name, language_nam
 from ancrage.persons.selectors import get_person_for_user, persons_visible_to
 
 from .auth import actor_of
+from .errors import ApiRouter
 from .pagination import envelope, page_rows
-from .schemas import ErrorOut, PersonDetail, PersonPage
+from .schemas import MAX_PAGE, ErrorOut, Id, PersonDetail, PersonPage
 
-router = Router(tags=["personnes"])
+router = ApiRouter(tags=["personnes"])
 
 MAX_PAGE_SIZE = 100
 # Journal notes and appointments returned with a record: the most recent ones.
@@ -35,7 +36,7 @@ def _ordered(sections: set[str] | frozenset[str]) -> list[str]:
 @router.get(
     "/persons",
     url_name="person_list",
-    response={200: PersonPage, 401: ErrorOut, 422: Any},
+    response={200: PersonPage, 401: ErrorOut, 422: ErrorOut},
     summary="Personnes visibles",
     description=(
         "Les personnes dont l'organisation courante de l'appelant peut ouvrir le dossier (besoin d'en "
@@ -45,7 +46,7 @@ def _ordered(sections: set[str] | frozenset[str]) -> list[str]:
 def list_persons(
     request: HttpRequest,
     q: str = Query("", description="Recherche sur toutes les graphies connues du nom.", max_length=200),
-    page: int = Query(1, ge=1, description="Numéro de page, à partir de 1."),
+    page: int = Query(1, ge=1, le=MAX_PAGE, description="Numéro de page, à partir de 1."),
     page_size: int = Query(settings.API_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Taille de page (100 au plus)."),
 ) -> dict[str, Any]:
     actor = actor_of(request)
@@ -93,7 +94,7 @@ def list_persons(
         "Chaque lecture est tracée dans le journal d'accès."
     ),
 )
-def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
+def get_person(request: HttpRequest, person_id: Id) -> dict[str, Any]:
     actor = actor_of(request)
     person = get_person_for_user(actor, person_id)
     visible = perms.visible_sections(actor, person.pk)
@@ -110,8 +111,9 @@ def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
         payload["language"] = _language(person)
     if Section.PATHWAY in visible:
         payload["pathways"] = _pathways(person)
-    if Section.SITUATIONS in visible:
-        payload["situations"] = _situations(person)
+    domains = situation_domains_in(visible)
+    if domains:  # each domain of the history belongs to its section (housing, employment history)
+        payload["situations"] = _situations(person, domains)
     if Section.JOURNAL in visible:
         payload["journal"] = _journal(actor, person)
     if Section.APPOINTMENTS in visible:
@@ -265,7 +267,7 @@ def _pathways(person: Person) -> list[dict[str, Any]]:
     ]
 
 
-def _situations(person: Person) -> list[dict[str, Any]]:
+def _situations(person: Person, domains: list[str]) -> list[dict[str, Any]]:
     return [
         {
             "id": s.pk,
@@ -277,7 +279,7 @@ def _situations(person: Person) -> list[dict[str, Any]]:
             "details": s.details,
             "commune_code": s.commune_id,
         }
-        for s in Situation.objects.filter(person=person)
+        for s in Situation.objects.filter(person=person, domain__in=domains)
     ]
 
 

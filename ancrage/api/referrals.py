@@ -15,7 +15,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Schema, Status
 
 from ancrage.access import perms
 from ancrage.access.models import Consent
@@ -31,26 +31,15 @@ from ancrage.referrals.selectors import get_referral_for_user, referrals_visible
 from ancrage.referrals.services import ReferralConflict, referral_create, referral_transition, side_of
 
 from .auth import actor_of
+from .errors import ApiRouter, conflict, invalid
 from .pagination import envelope, page_rows
-from .schemas import ErrorOut
+from .schemas import MAX_PAGE, ErrorOut, Id
 
-router = Router(tags=["orientations"])
+router = ApiRouter(tags=["orientations"])
 
 MAX_PAGE_SIZE = 100
 
 # --- schemas -------------------------------------------------------------------------------------
-
-
-class InvalidOut(Schema):
-    detail: str | list[dict[str, Any]] = Field(
-        description=(
-            "Message d'erreur en français ; pour une requête mal formée (type, champ manquant), "
-            "la liste des erreurs de validation de la requête."
-        )
-    )
-    errors: dict[str, list[str]] | None = Field(
-        None, description="Messages par champ de la requête (« __all__ » pour une erreur générale)."
-    )
 
 
 class ServiceRef(Schema):
@@ -74,7 +63,7 @@ class ReferralOut(Schema):
     version: int = Field(description="Version courante, à renvoyer avec chaque transition.")
     status: ReferralStatus = Field(description="État de l'orientation.")
     status_label: str
-    person_id: int
+    person_id: Id
     person_display_name: str | None = Field(
         description="Nom d'usage de la personne, si l'appelant peut voir la rubrique identité."
     )
@@ -141,14 +130,14 @@ class ReferralDetail(ReferralOut):
 
 
 class ReferralCreateIn(Schema):
-    person_id: int
-    service_id: int = Field(description="Service de l'annuaire vers lequel orienter.")
+    person_id: Id
+    service_id: Id = Field(description="Service de l'annuaire vers lequel orienter.")
     reason: str = Field(description="Motif de l'orientation.", max_length=3000)
     sections: list[str] = Field(
         default_factory=list,
         description="Rubriques à partager (l'identité l'est toujours) ; le consentement doit les couvrir.",
     )
-    consent_id: int | None = Field(None, description="Consentement en vigueur qui couvre ce partage.")
+    consent_id: Id | None = Field(None, description="Consentement en vigueur qui couvre ce partage.")
     send: bool = Field(False, description="Envoyer tout de suite (sinon, brouillon).")
 
 
@@ -173,16 +162,6 @@ _SELECT = (
 
 # Model fields named in the services' errors -> the request fields they come from.
 _FIELDS = {"service": "service_id", "consent": "consent_id", "person": "person_id"}
-
-
-def _invalid(error: ValidationError, fields: dict[str, str] | None = None) -> Status[dict[str, Any]]:
-    """A ``ValidationError`` as a 422 body; ``fields`` renames model fields to request fields."""
-    fields = fields or {}
-    if hasattr(error, "error_dict"):
-        errors = {fields.get(name, name): messages for name, messages in error.message_dict.items()}
-    else:
-        errors = {"__all__": error.messages}
-    return Status(422, {"detail": " ".join(m for messages in errors.values() for m in messages), "errors": errors})
 
 
 def _org(org) -> dict[str, Any] | None:
@@ -255,7 +234,7 @@ def _detail(actor: Actor, referral: Referral) -> dict[str, Any]:
     return payload
 
 
-def _reload(referral_id: int) -> Referral:
+def _reload(referral_id: Id) -> Referral:
     return Referral.objects.select_related(*_SELECT).get(pk=referral_id)
 
 
@@ -265,7 +244,7 @@ def _reload(referral_id: int) -> Referral:
 @router.get(
     "/referrals",
     url_name="referral_list",
-    response={200: ReferralPage, 401: ErrorOut, 422: InvalidOut},
+    response={200: ReferralPage, 401: ErrorOut, 422: ErrorOut},
     summary="Orientations visibles",
     description=(
         "Les orientations envoyées par l'organisation courante de l'appelant et celles qu'elle a reçues "
@@ -282,7 +261,7 @@ def list_referrals(
     # The states spelt out for the OpenAPI document (a test keeps them equal to ReferralStatus.values).
     status: Literal["draft", "sent", "accepted", "refused", "in_progress", "done", "abandoned", "cancelled", "expired"]
     | None = Query(None, description="Ne garder que les orientations dans cet état."),
-    page: int = Query(1, ge=1, description="Numéro de page, à partir de 1."),
+    page: int = Query(1, ge=1, le=MAX_PAGE, description="Numéro de page, à partir de 1."),
     page_size: int = Query(settings.API_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Taille de page (100 au plus)."),
 ) -> dict[str, Any]:
     actor = actor_of(request)
@@ -322,7 +301,7 @@ def list_referrals(
         "Chaque lecture est tracée dans le journal d'accès."
     ),
 )
-def get_referral(request: HttpRequest, referral_id: int) -> dict[str, Any]:
+def get_referral(request: HttpRequest, referral_id: Id) -> dict[str, Any]:
     actor = actor_of(request)
     referral = get_referral_for_user(actor, referral_id)
     return _detail(actor, referral)
@@ -339,7 +318,7 @@ def get_referral(request: HttpRequest, referral_id: int) -> dict[str, Any]:
         "Chaque téléchargement est tracé dans le journal d'accès."
     ),
 )
-def download_attachment(request: HttpRequest, referral_id: int, attachment_id: int) -> HttpResponseBase:
+def download_attachment(request: HttpRequest, referral_id: Id, attachment_id: Id) -> HttpResponseBase:
     actor = actor_of(request)
     referral = get_referral_for_user(actor, referral_id, purpose="attachment")
     return attachment_response(attachment_for_download(actor=actor, referral=referral, attachment_pk=attachment_id))
@@ -348,7 +327,7 @@ def download_attachment(request: HttpRequest, referral_id: int, attachment_id: i
 @router.post(
     "/referrals",
     url_name="referral_list",
-    response={201: ReferralDetail, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: InvalidOut},
+    response={201: ReferralDetail, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Créer une orientation",
     description=(
         "Crée un brouillon d'orientation de la personne vers un service de l'annuaire, et l'envoie si "
@@ -362,12 +341,12 @@ def create_referral(request: HttpRequest, payload: ReferralCreateIn) -> Any:
     person = get_person_for_user(actor, payload.person_id, purpose="referral")
     service = Service.objects.filter(pk=payload.service_id, is_active=True).select_related("structure").first()
     if service is None:
-        return _invalid(ValidationError({"service": _("Ce service n'existe pas dans l'annuaire.")}), _FIELDS)
+        return invalid(ValidationError({"service": _("Ce service n'existe pas dans l'annuaire.")}), _FIELDS)
     consent = None
     if payload.consent_id is not None:
         consent = Consent.objects.filter(pk=payload.consent_id, person_id=person.pk).first()
         if consent is None:
-            return _invalid(
+            return invalid(
                 ValidationError({"consent": _("Ce consentement n'existe pas pour cette personne.")}), _FIELDS
             )
     try:
@@ -385,16 +364,16 @@ def create_referral(request: HttpRequest, payload: ReferralCreateIn) -> Any:
                     actor=actor, referral=referral, name="send", expected_version=referral.version
                 )
     except ReferralConflict as error:
-        return Status(409, {"detail": " ".join(error.messages)})
+        return conflict(error)
     except ValidationError as error:
-        return _invalid(error, _FIELDS)
+        return invalid(error, _FIELDS)
     return Status(201, _detail(actor, _reload(referral.pk)))
 
 
 @router.post(
     "/referrals/{referral_id}/{transition}",
     url_name="referral_transition",
-    response={200: ReferralDetail, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: InvalidOut},
+    response={200: ReferralDetail, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Faire avancer une orientation",
     description=(
         "Déclenche une transition : "
@@ -406,7 +385,7 @@ def create_referral(request: HttpRequest, payload: ReferralCreateIn) -> Any:
         "(quelqu'un a agi entre-temps)."
     ),
 )
-def transition_referral(request: HttpRequest, referral_id: int, transition: str, payload: TransitionIn) -> Any:
+def transition_referral(request: HttpRequest, referral_id: Id, transition: str, payload: TransitionIn) -> Any:
     actor = actor_of(request)
     if transition not in TRANSITIONS:
         raise Http404
@@ -417,7 +396,7 @@ def transition_referral(request: HttpRequest, referral_id: int, transition: str,
     if payload.refusal_reason:
         refusal_reason = RefusalReason.objects.filter(code=payload.refusal_reason, is_active=True).first()
         if refusal_reason is None:
-            return _invalid(ValidationError({"refusal_reason": _("Ce motif de refus n'existe pas.")}))
+            return invalid(ValidationError({"refusal_reason": _("Ce motif de refus n'existe pas.")}))
     try:
         referral_transition(
             actor=actor,
@@ -429,7 +408,8 @@ def transition_referral(request: HttpRequest, referral_id: int, transition: str,
             outcome=payload.outcome,
         )
     except ReferralConflict as error:
-        return Status(409, {"detail": " ".join(error.messages)})
+        current = Referral.objects.filter(pk=referral.pk).values_list("version", flat=True).first()
+        return conflict(error, version=current)
     except ValidationError as error:
-        return _invalid(error)
+        return invalid(error)
     return Status(200, _detail(actor, _reload(referral.pk)))

@@ -5,14 +5,15 @@ required, as on the whole API).
 """
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 
 from ancrage.rome.selectors import search_appellations
 
 from .auth import actor_of
+from .errors import ApiRouter
 from .schemas import ErrorOut
 
-router = Router(tags=["métiers (ROME)"])
+router = ApiRouter(tags=["métiers (ROME)"])
 
 MAX_LIMIT = 50
 

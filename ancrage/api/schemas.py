@@ -4,12 +4,44 @@ A section the caller may not see is ``null``: the payload never carries data out
 """
 
 from datetime import date, datetime
+from typing import Annotated
 
+from annotated_types import Ge, Le
 from ninja import Field, Schema
+
+# Identifiers and page numbers the API accepts: positive, within a 64-bit integer (the database's).
+MAX_ID = 2**63 - 1
+MAX_PAGE = 1_000_000
+Id = Annotated[int, Ge(1), Le(MAX_ID)]
+
+
+class ErrorItem(Schema):
+    loc: list[str | int] = Field(
+        description=(
+            "Où est l'erreur : « body », « query » ou « path », suivi du nom du champ (et de l'indice dans "
+            "une liste) ; « body » seul pour une erreur qui porte sur l'ensemble de la requête."
+        )
+    )
+    msg: str = Field(description="Message en français.")
+    type: str = Field(description="Type d'erreur (ex. « missing », « int_parsing », « invalid »).")
 
 
 class ErrorOut(Schema):
-    detail: str = Field(description="Message d'erreur.")
+    """The body of every error answer of the API (4xx and 5xx)."""
+
+    detail: str = Field(description="Message d'erreur en français.")
+    code: str = Field(
+        description=(
+            "Code de l'erreur : authentication_required, invalid_token, otp_required, permission_denied, "
+            "csrf_failed, not_found, conflict, validation_error, bad_request, throttled, server_error."
+        )
+    )
+    errors: list[ErrorItem] | None = Field(
+        None, description="Erreurs champ par champ (requête invalide, 422) ; null sinon."
+    )
+    version: int | None = Field(
+        None, description="Version courante de l'objet, quand la requête portait une version dépassée (409)."
+    )
 
 
 # --- /me -----------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Schema, Status
 
 from ancrage.access import perms
 from ancrage.audit.models import AuditAction
@@ -33,9 +33,10 @@ from ancrage.steering.services import AMOUNT_FIELDS, budget_grand_total, budget_
 from ancrage.territory.models import Commune
 
 from .auth import actor_of
+from .errors import ApiRouter, bad_request
 from .schemas import ErrorOut
 
-router = Router(tags=["contrat territorial"])
+router = ApiRouter(tags=["contrat territorial"])
 
 BUDGET_BY = ("axis", "co_funder", "year")
 
@@ -152,7 +153,7 @@ def _allowed(request: HttpRequest) -> Actor:
 
 
 def _bad(message: str) -> Status:
-    return Status(400, {"detail": message})
+    return bad_request(message)
 
 
 # --- indicators ------------------------------------------------------------------------------------------

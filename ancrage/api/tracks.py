@@ -1,7 +1,8 @@
 """The four settling tracks of a person (housing, health, language and CIR, rights) and their deadlines.
 
-Each track is present only when the caller sees its section (housing: situations; health: health,
-which needs the health permission; language: language; rights: protection). Reading is audited;
+Each track is present only when the caller sees its section (housing: housing; health: health,
+which needs the health permission; language: language; rights: rights or protection, each block of
+it with its own section). Reading is audited;
 a person the caller may not see answers 404, as a missing one.
 """
 
@@ -11,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 
 from ancrage.access import perms
 from ancrage.persons.selectors import get_person_for_user
@@ -24,10 +25,11 @@ from ancrage.tracks.selectors import (
 )
 
 from .auth import actor_of
+from .errors import ApiRouter
 from .pagination import envelope, page_rows
-from .schemas import ErrorOut
+from .schemas import MAX_PAGE, ErrorOut, Id
 
-router = Router(tags=["installation"])
+router = ApiRouter(tags=["installation"])
 
 MAX_PAGE_SIZE = 100
 
@@ -61,13 +63,18 @@ class TrackOut(Schema):
 
 
 class TracksOut(Schema):
-    person_id: int
-    housing: TrackOut | None = Field(None, description="Logement (rubrique « situations »), sinon null.")
+    person_id: Id
+    housing: TrackOut | None = Field(None, description="Logement (rubrique « logement »), sinon null.")
     health: TrackOut | None = Field(
         None, description="Santé (rubrique « santé », avec la permission santé seulement), sinon null."
     )
     language: TrackOut | None = Field(None, description="Langue et CIR (rubrique « langues »), sinon null.")
-    rights: TrackOut | None = Field(None, description="Droits (rubrique « protection »), sinon null.")
+    rights: TrackOut | None = Field(
+        None,
+        description=(
+            "Droits (rubrique « droits » : CAF et banque ; rubrique « protection » : titres de séjour), sinon null."
+        ),
+    )
 
 
 class DeadlinePage(Schema):
@@ -198,14 +205,15 @@ def _track(track: Track, today: date) -> dict[str, Any]:
     summary="Installation : logement, santé, langue, droits",
     description=(
         "Les quatre volets de l'installation de la personne, chacun présent seulement si l'appelant voit la "
-        "rubrique correspondante (logement : situations ; santé : santé, avec la permission santé ; langue et "
-        "CIR : langues ; droits : protection). Pour chaque volet : les échéances ouvertes, ce qu'il reste à "
+        "rubrique correspondante (logement : logement ; santé : santé, avec la permission santé ; langue et "
+        "CIR : langues ; droits : droits pour la CAF et la banque, protection pour les titres). "
+        "Pour chaque volet : les échéances ouvertes, ce qu'il reste à "
         "faire, les éléments et les faits calculés (niveau de français requis pour le prochain titre, "
         "éligibilité au RSA à partir de 25 ans). 404 pour un dossier inexistant comme pour un dossier non "
         "partagé. Chaque lecture est tracée dans le journal d'accès."
     ),
 )
-def get_tracks(request: HttpRequest, person_id: int) -> dict[str, Any]:
+def get_tracks(request: HttpRequest, person_id: Id) -> dict[str, Any]:
     actor = actor_of(request)
     person = get_person_for_user(actor, person_id, purpose="tracks", event="tracks.read")
     sections = perms.visible_sections(actor, person.pk)
@@ -230,11 +238,11 @@ def get_tracks(request: HttpRequest, person_id: int) -> dict[str, Any]:
 )
 def list_deadlines(
     request: HttpRequest,
-    person_id: int,
+    person_id: Id,
     include_closed: bool = Query(
         False, description="Inclure les échéances faites ou sans objet (par défaut : ouvertes seulement)."
     ),
-    page: int = Query(1, ge=1, description="Numéro de page, à partir de 1."),
+    page: int = Query(1, ge=1, le=MAX_PAGE, description="Numéro de page, à partir de 1."),
     page_size: int = Query(settings.API_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Taille de page (100 au plus)."),
 ) -> dict[str, Any]:
     actor = actor_of(request)

@@ -146,7 +146,7 @@ def test_marc_sees_only_what_was_shared_with_consent(cast, followed, elsewhere, 
     for pk in (other_followed.pk, elsewhere.pk, 999_999):
         not_found = client.get(detail(pk))
         assert not_found.status_code == 404
-        assert not_found.json() == {"detail": "Introuvable."}
+        assert not_found.json()["detail"] == "Introuvable."
 
 
 def test_withdrawn_consent_hides_the_record_again(cast, followed, as_persona):
@@ -265,7 +265,7 @@ def test_unauthenticated_calls_answer_json_401_not_a_redirect(client, db, url):
     response = client.get(url)
     assert response.status_code == 401
     assert response["Content-Type"].startswith("application/json")
-    assert response.json() == {"detail": "Authentification requise."}
+    assert response.json()["detail"] == "Authentification requise."
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
@@ -292,7 +292,8 @@ def test_revoked_or_expired_token_is_refused(cast, followed, client, change):
     ApiToken.objects.update(**change)
     response = client.get(LIST, **headers)
     assert response.status_code == 401
-    assert response.json() == {"detail": "Authentification requise."}
+    assert response.json()["code"] == "invalid_token"
+    assert response.json()["detail"] == "Jeton d'API invalide, expiré ou révoqué."
 
 
 def test_token_of_an_inactive_membership_is_refused(cast, client):
@@ -364,4 +365,4 @@ def test_docs_page_never_loads_assets_from_a_cdn(client, db, settings):
 def test_unknown_api_path_answers_json_404(client, db):
     response = client.get("/api/v1/nowhere/at/all")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Introuvable."}
+    assert response.json()["detail"] == "Introuvable."
