@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ancrage.access import perms
-from ancrage.access.sections import Section
+from ancrage.access.sections import Section, section_of_rule
 from ancrage.organisations.actor import Actor
 from ancrage.organisations.models import Role
 from ancrage.pathways.models import Appointment, AppointmentStatus, Pathway
@@ -24,17 +24,9 @@ from ancrage.persons.models import Person
 
 from .models import Deadline, DeadlineStatus, RuleCode
 
-# The section of the record each deadline belongs to (who may see the item).
-SECTION_OF: dict[str, str] = {
-    RuleCode.ASYLUM_HOUSING_EXIT: Section.SITUATIONS,
-    RuleCode.CPH_END: Section.SITUATIONS,
-    RuleCode.SNE_RENEWAL: Section.SITUATIONS,
-    RuleCode.LICENCE_EXCHANGE: Section.EMPLOYMENT,
-    RuleCode.RESIDENCE_RENEWAL: Section.PROTECTION,
-    RuleCode.AGIR_FIRST_INTERVIEW: Section.PATHWAY,
-    RuleCode.ACCOMPANIMENT_END: Section.PATHWAY,
-    RuleCode.CSS_RENEWAL: Section.HEALTH,
-}
+# The section of the record each deadline belongs to (who may see the item): the table in
+# ``access.sections``.
+SECTION_OF: dict[str, str] = {code: section_of_rule(code) for code in RuleCode.values}
 
 
 class Track:
@@ -78,12 +70,15 @@ SHORT_LABELS: dict[str, object] = {
 
 # Where the section lives on the person's record page (anchors of persons/detail.html).
 _ANCHOR_OF: dict[str, str] = {
-    Section.SITUATIONS: "situations",
+    Section.HOUSING: "situations",
+    Section.EMPLOYMENT_HISTORY: "situations",
     Section.EMPLOYMENT: "employment",
     Section.PROTECTION: "protection",
     Section.PATHWAY: "pathway",
     Section.HEALTH: "sommaire",
 }
+# Sections whose deadlines are acted on in the track pages (« Installation »).
+_TRACK_PAGE_SECTIONS = frozenset({Section.HOUSING, Section.HEALTH, Section.PROTECTION, Section.RIGHTS})
 
 SCOPE_MINE = "mine"
 SCOPE_ORGANISATION = "organisation"
@@ -201,7 +196,7 @@ def deadline_url(deadline: Deadline) -> str:
         url = _reverse("employment:profile", person_id)
         if url:
             return url
-    elif section in (Section.SITUATIONS, Section.HEALTH, Section.PROTECTION):
+    elif section in _TRACK_PAGE_SECTIONS:
         url = _reverse("tracks:overview", person_id)
         if url:
             return url

@@ -1936,14 +1936,16 @@ class DemoGenerator:
             return
         recipients = []
         if rng.random() < 0.15:
-            sections = [Section.IDENTITY, Section.CONTACT, Section.LANGUAGE, Section.SITUATIONS]
+            # France Travail needs the employment and training history, not the housing applications
+            # (SNE numbers, offers, rents) nor the rights (CAF, bank).
+            sections = [Section.IDENTITY, Section.CONTACT, Section.LANGUAGE, Section.EMPLOYMENT_HISTORY]
             if rng.random() < 0.5:
                 sections.append(Section.APPOINTMENTS)
             recipients.append(("france_travail", sections))
         if rng.random() < 0.05:
-            recipients.append(("ccas", [Section.IDENTITY, Section.CONTACT, Section.FAMILY, Section.SITUATIONS]))
+            recipients.append(("ccas", [Section.IDENTITY, Section.CONTACT, Section.FAMILY, Section.HOUSING]))
         if rng.random() < 0.04:
-            recipients.append(("archipel", [Section.IDENTITY, Section.CONTACT, Section.FAMILY, Section.SITUATIONS]))
+            recipients.append(("archipel", [Section.IDENTITY, Section.CONTACT, Section.FAMILY, Section.HOUSING]))
         if referent == self.amina and rng.random() < 0.15:  # only a member with health access may share it
             recipients.append(("louis_guilloux", [Section.IDENTITY, Section.CONTACT, Section.LANGUAGE, Section.HEALTH]))
         agir = self.orgs[AGIR]

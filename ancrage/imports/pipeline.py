@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ancrage.access import perms
-from ancrage.access.sections import Section
+from ancrage.access.sections import section_of_item
 from ancrage.core.enums import AssessmentKind, DatePrecision
 from ancrage.core.text import fold
 from ancrage.linkage.records import LinkageRecord, Match
@@ -819,20 +819,22 @@ def _write_line(actor: Actor, parsed: ParsedLine) -> pm.Person:
         entry_date=parsed.entry_date or timezone.localdate(),
         referent_id=parsed.referent_id,
     )
-    items: list[tuple[models.Model, str]] = []
+    items: list[models.Model] = []
     if parsed.other_identity:
-        items.append((pm.Identity(**parsed.other_identity, source=pm.IdentitySource.DECLARED), Section.IDENTITY))
+        items.append(pm.Identity(**parsed.other_identity, source=pm.IdentitySource.DECLARED))
     if parsed.nationality:
-        items.append((pm.Nationality(code=parsed.nationality), Section.IDENTITY))
-    items += [(pm.PersonLanguage(code=c), Section.LANGUAGE) for c in parsed.languages]
+        items.append(pm.Nationality(code=parsed.nationality))
+    items += [pm.PersonLanguage(code=c) for c in parsed.languages]
     if parsed.protection:
-        items.append((pm.Protection(**parsed.protection), Section.PROTECTION))
+        items.append(pm.Protection(**parsed.protection))
     if parsed.french:
-        items.append((pm.FrenchAssessment(**parsed.french), Section.LANGUAGE))
+        items.append(pm.FrenchAssessment(**parsed.french))
     if parsed.housing:
-        items.append((pm.Situation(**parsed.housing), Section.SITUATIONS))
-    for item, section in items:
-        record_item_save(actor=actor, person=person, item=item, section=section)
+        items.append(pm.Situation(**parsed.housing))
+    for item in items:
+        # The section of each item comes from the table in ``access.sections`` (a housing situation:
+        # the housing section).
+        record_item_save(actor=actor, person=person, item=item, section=section_of_item(item))
     return person
 
 

@@ -6,13 +6,16 @@ its members wrote and the notes shared with it, the consents, and the access log
 
 import json
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ancrage.access import perms
 from ancrage.access.models import AccessGrant, Consent
+from ancrage.access.sections import rules_in, section_of_model, situation_domains_in
 from ancrage.audit.models import AuditEvent
 from ancrage.organisations.actor import Actor
 from ancrage.pathways.models import Appointment, Confidentiality, Note, Pathway
@@ -25,6 +28,8 @@ def _value(value: Any) -> Any:
         return timezone.localtime(value).isoformat(timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Decimal):  # a rent: JSON has no decimal type
+        return str(value)
     return value
 
 
@@ -42,6 +47,9 @@ def _rows(queryset, fields: list[str], labels: dict[str, str] | None = None) -> 
 
 def person_export_data(actor: Actor, person: Person) -> dict[str, Any]:
     organisation_id = actor.organisation_id
+    # The situation history and the tracks are read section by section (``access.sections``): an
+    # accompanying organisation sees them all, the table still decides what each block needs.
+    sections = perms.visible_sections(actor, person.pk)
     notes = (
         Note.objects.filter(person=person)
         .filter(Q(organisation_id=organisation_id) | Q(confidentiality=Confidentiality.SHARED))
@@ -113,7 +121,7 @@ def person_export_data(actor: Actor, person: Person) -> dict[str, Any]:
                 "end_date": _value(s.end_date),
                 "details": s.details,
             }
-            for s in person.situations.all()
+            for s in person.situations.filter(domain__in=situation_domains_in(sections))
         ],
         "pathways": [
             {
@@ -197,11 +205,17 @@ def person_export_data(actor: Actor, person: Person) -> dict[str, Any]:
             for e in AuditEvent.objects.filter(person_id=person.pk).select_related("user", "organisation")[:1000]
         ],
     }
-    data |= _tracks_data(actor, person)
+    data |= _tracks_data(actor, person, sections)
     return data
 
 
-def _tracks_data(actor: Actor, person: Person) -> dict[str, Any]:
+def _shown(model, person: Person, sections: frozenset[str]):
+    """The person's rows of a track model, or none when the model's section is not visible."""
+    rows = model.objects.filter(person=person)
+    return rows if section_of_model(model) in sections else rows.none()
+
+
+def _tracks_data(actor: Actor, person: Person, sections: frozenset[str]) -> dict[str, Any]:
     """Employment, housing, rights and language tracks, and the deadlines; the health compartment only
     for a member holding the health permission (the export is the exporting organisation's view)."""
     from ancrage.deadlines.models import Deadline
@@ -253,37 +267,37 @@ def _tracks_data(actor: Actor, person: Person) -> dict[str, Any]:
             for p in Placement.objects.filter(person=person).select_related("opportunity")
         ],
         "siao_requests": _rows(
-            tracks.SiaoRequest.objects.filter(person=person),
+            _shown(tracks.SiaoRequest, person, sections),
             ["kind", "requested_on", "status", "decided_on", "outcome"],
         ),
         "social_housing_requests": _rows(
-            tracks.SocialHousingRequest.objects.filter(person=person),
+            _shown(tracks.SocialHousingRequest, person, sections),
             ["sne_number", "requested_on", "last_renewed_on", "household_size", "status", "closed_on"],
         ),
         "housing_offers": _rows(
-            tracks.HousingOffer.objects.filter(person=person),
+            _shown(tracks.HousingOffer, person, sections),
             ["landlord", "typology", "rent", "offered_on", "decision", "decided_on", "refusal_reason"],
         ),
         "mobility_candidacies": _rows(
-            tracks.MobilityCandidacy.objects.filter(person=person),
+            _shown(tracks.MobilityCandidacy, person, sections),
             ["submitted_on", "status", "proposed_place", "moved_on"],
         ),
-        "stay_extensions": _rows(tracks.StayExtension.objects.filter(person=person), ["kind", "granted_on", "months"]),
-        "caf": _rows(tracks.CafFile.objects.filter(person=person), ["number", "registered_on", "benefits"]),
+        "stay_extensions": _rows(_shown(tracks.StayExtension, person, sections), ["kind", "granted_on", "months"]),
+        "caf": _rows(_shown(tracks.CafFile, person, sections), ["number", "registered_on", "benefits"]),
         "bank_account": _rows(
-            tracks.BankAccount.objects.filter(person=person),
+            _shown(tracks.BankAccount, person, sections),
             ["step", "refused_on", "bdf_requested_on", "designated_on", "opened_on", "bank_name"],
         ),
-        "civic_training": _rows(tracks.CivicTraining.objects.filter(person=person), ["session", "attended_on"]),
+        "civic_training": _rows(_shown(tracks.CivicTraining, person, sections), ["session", "attended_on"]),
         "language_prescriptions": _rows(
-            tracks.LanguagePrescription.objects.filter(person=person), ["prescribed_on", "hours", "target_level"]
+            _shown(tracks.LanguagePrescription, person, sections), ["prescribed_on", "hours", "target_level"]
         ),
         "language_courses": _rows(
-            tracks.LanguageCourse.objects.filter(person=person), ["title", "start_on", "end_on", "hours", "status"]
+            _shown(tracks.LanguageCourse, person, sections), ["title", "start_on", "end_on", "hours", "status"]
         ),
         "cir": {"signed_on": _value(person.cir_signed_on), "ofii_directorate": person.cir_ofii_directorate},
     }
-    deadlines = Deadline.objects.filter(person=person)
+    deadlines = Deadline.objects.filter(person=person, code__in=rules_in(sections))
     if actor.can_access_health:
         data["health"] = _rows(
             tracks.HealthCoverage.objects.filter(person=person),

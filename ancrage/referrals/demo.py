@@ -6,9 +6,10 @@ from django.db import transaction
 
 from ancrage.access import perms
 from ancrage.access.models import Consent
+from ancrage.access.sections import Section
 from ancrage.directory.models import Service
 from ancrage.organisations.actor import Actor
-from ancrage.organisations.models import Membership, Role
+from ancrage.organisations.models import Membership, OrganisationKind, Role
 
 from .models import Referral, RefusalReason
 from .services import referral_create, referral_transition
@@ -33,7 +34,20 @@ REASONS = {
     "social": "Demande d'aide facultative pour l'installation dans le logement.",
     "default": "Orientation vers ce service, en accord avec la personne.",
 }
+# What a referral needs to share, by kind of receiving organisation (within what the consent covers):
+# the public employment service gets the employment and training history, never the housing
+# applications or the rights.
+NEEDS: dict[str, tuple[str, ...]] = {
+    OrganisationKind.EMPLOYMENT: (Section.CONTACT, Section.LANGUAGE, Section.EMPLOYMENT_HISTORY),
+    OrganisationKind.SOCIAL_LANDLORD: (Section.CONTACT, Section.FAMILY, Section.HOUSING),
+}
 OUTCOMES = ["Inscription réalisée, suivi mensuel prévu.", "Aide accordée.", "Entrée en formation confirmée."]
+
+
+def _needed(kind: str, consented: list[str]) -> list[str]:
+    if kind in NEEDS:
+        return [s for s in NEEDS[kind] if s in consented]
+    return [s for s in consented if s not in (Section.IDENTITY, Section.HEALTH)][:2]
 
 
 def seed_referrals(*, seed: int = 7, limit: int = 120) -> int:
@@ -80,7 +94,7 @@ def seed_referrals(*, seed: int = 7, limit: int = 120) -> int:
                 person=consent.person,
                 service=service,
                 reason=REASONS["employment" if "emploi" in consent.purpose.lower() else "default"],
-                sections=[s for s in consent.sections if s not in ("identity", "health")][:2],
+                sections=_needed(target.kind, consent.sections),
                 consent=consent,
             )
             for name in PATHS[made % len(PATHS)]:

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ancrage.access.sections import Section
+from ancrage.access.sections import Section, rules_in, section_of_model, situation_domains_in
 from ancrage.core.enums import AssessmentKind, CEFRLevel
 from ancrage.deadlines.models import Deadline, DeadlineStatus, RuleCode
 from ancrage.organisations.actor import Actor
@@ -31,18 +31,6 @@ from .models import (
     LicenceReciprocity,
 )
 
-# The section each deadline belongs to: a deadline is shown only to who sees that section.
-DEADLINE_SECTIONS: dict[str, str] = {
-    RuleCode.ASYLUM_HOUSING_EXIT: Section.SITUATIONS,
-    RuleCode.CPH_END: Section.SITUATIONS,
-    RuleCode.SNE_RENEWAL: Section.SITUATIONS,
-    RuleCode.LICENCE_EXCHANGE: Section.EMPLOYMENT,
-    RuleCode.RESIDENCE_RENEWAL: Section.PROTECTION,
-    RuleCode.AGIR_FIRST_INTERVIEW: Section.PATHWAY,
-    RuleCode.ACCOMPANIMENT_END: Section.PATHWAY,
-    RuleCode.CSS_RENEWAL: Section.HEALTH,
-}
-
 # The track each deadline is shown in (pathway deadlines belong to no track).
 TRACK_CODES: dict[str, set[str]] = {
     "housing": {RuleCode.ASYLUM_HOUSING_EXIT, RuleCode.CPH_END, RuleCode.SNE_RENEWAL},
@@ -51,12 +39,14 @@ TRACK_CODES: dict[str, set[str]] = {
     "rights": {RuleCode.RESIDENCE_RENEWAL, RuleCode.LICENCE_EXCHANGE},
 }
 
-# The section that opens each track.
-TRACK_SECTIONS: dict[str, str] = {
-    "housing": Section.SITUATIONS,
-    "health": Section.HEALTH,
-    "language": Section.LANGUAGE,
-    "rights": Section.PROTECTION,
+# The sections that open each track (any one of them); inside a track, each block needs its own
+# section (``sections.CONTENTS``): the rights track shows the CAF file and the bank account with
+# "rights", the residence documents with "protection".
+TRACK_SECTIONS: dict[str, frozenset[str]] = {
+    "housing": frozenset({section_of_model("tracks.SiaoRequest")}),
+    "health": frozenset({section_of_model("tracks.HealthCoverage")}),
+    "language": frozenset({section_of_model("tracks.LanguageCourse")}),
+    "rights": frozenset({section_of_model("tracks.CafFile"), section_of_model("persons.ResidenceDocument")}),
 }
 
 RSA_AGE = 25
@@ -64,11 +54,12 @@ HEALTH_THEMATIQUE_PREFIX = "sante--"
 
 
 def visible_tracks(sections: frozenset[str]) -> list[str]:
-    return [track for track, section in TRACK_SECTIONS.items() if section in sections]
+    return [track for track, opening in TRACK_SECTIONS.items() if opening & sections]
 
 
 def visible_deadline_codes(sections: frozenset[str]) -> set[str]:
-    return {code for code, section in DEADLINE_SECTIONS.items() if section in sections}
+    """A deadline is shown only to who sees its rule's section (``access.sections.CONTENTS``)."""
+    return rules_in(sections)
 
 
 def deadlines_visible(person_id: int, sections: frozenset[str], *, open_only: bool = True) -> QuerySet[Deadline]:
@@ -188,7 +179,9 @@ def _one(model, person: Person):
 
 def _housing(person: Person, sections: frozenset[str], actor: Actor) -> Track:
     track = Track("housing", _("Logement"))
-    situations = list(person.situations.filter(domain=SituationDomain.HOUSING).select_related("commune"))
+    # The track is opened by the housing section, which holds the housing situations too.
+    domains = [d for d in situation_domains_in(sections) if d == SituationDomain.HOUSING]
+    situations = list(person.situations.filter(domain__in=domains).select_related("commune"))
     housing_requests = list(person.housing_requests.prefetch_related("desired_communes"))
     current = next((s for s in situations if s.end_date is None), None)
     data: dict[str, Any] = {
@@ -275,16 +268,22 @@ def _rights(person: Person, sections: frozenset[str]) -> Track:
     from ancrage.employment.models import Diploma, EmploymentProfile
 
     track = Track("rights", _("Droits"))
-    caf = _one(CafFile, person)
-    bank = _one(BankAccount, person)
-    data: dict[str, Any] = {
-        "caf": caf,
-        "caf_benefits": [str(CafBenefit(b).label) for b in (caf.benefits if caf else []) if b in CafBenefit.values],
-        "rsa_eligible": rsa_eligible_by_age(person),
-        "rsa_from": rsa_eligible_from(person),
-        "bank": bank,
-        "documents": list(person.residence_documents.all()),
-    }
+    caf_visible = section_of_model(CafFile) in sections
+    bank_visible = section_of_model(BankAccount) in sections
+    caf = _one(CafFile, person) if caf_visible else None
+    bank = _one(BankAccount, person) if bank_visible else None
+    data: dict[str, Any] = {}
+    if caf_visible:
+        data["caf"] = caf
+        data["caf_benefits"] = [
+            str(CafBenefit(b).label) for b in (caf.benefits if caf else []) if b in CafBenefit.values
+        ]
+        data["rsa_eligible"] = rsa_eligible_by_age(person)
+        data["rsa_from"] = rsa_eligible_from(person)
+    if bank_visible:
+        data["bank"] = bank
+    if section_of_model("persons.ResidenceDocument") in sections:
+        data["documents"] = list(person.residence_documents.all())
     if Section.EMPLOYMENT in sections:
         profile = _one(EmploymentProfile, person)
         data["licence"] = profile
@@ -297,9 +296,9 @@ def _rights(person: Person, sections: frozenset[str]) -> Track:
     if Section.FAMILY in sections:
         data["family_abroad"] = list(person.family_abroad.all())
     track.data = data
-    if caf is None or not caf.number:
+    if caf_visible and (caf is None or not caf.number):
         track.hints.append(_("Ouvrez un dossier à la CAF (RSA, aide au logement, prestations familiales)."))
-    if bank is None or bank.step != BankStep.OPEN:
+    if bank_visible and (bank is None or bank.step != BankStep.OPEN):
         track.hints.append(
             _(
                 "Sans compte bancaire après un refus, saisissez la Banque de France (droit au compte) : "
@@ -312,13 +311,14 @@ def _rights(person: Person, sections: frozenset[str]) -> Track:
 def person_tracks(actor: Actor, person: Person, sections: frozenset[str]) -> dict[str, Track]:
     """The tracks the viewer sees, each with its open deadlines (soonest first)."""
     tracks: dict[str, Track] = {}
-    if Section.SITUATIONS in sections:
+    opened = visible_tracks(sections)
+    if "housing" in opened:
         tracks["housing"] = _housing(person, sections, actor)
-    if Section.HEALTH in sections:
+    if "health" in opened:
         tracks["health"] = _health(person, actor)
-    if Section.LANGUAGE in sections:
+    if "language" in opened:
         tracks["language"] = _language(person, sections)
-    if Section.PROTECTION in sections:
+    if "rights" in opened:
         tracks["rights"] = _rights(person, sections)
     if tracks:
         deadlines = list(deadlines_visible(person.pk, sections))

@@ -18,8 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ancrage.access import perms
-from ancrage.access.sections import Section
+from ancrage.access import perms, sections
 from ancrage.audit.models import AuditAction
 from ancrage.audit.services import audit_record
 from ancrage.core.concurrency import save_versioned
@@ -41,20 +40,26 @@ from .models import (
     StayExtension,
 )
 
-# The section each kind of item belongs to.
+# The section each kind of item belongs to (the table in ``access.sections``); the tracks write
+# housing situations only.
 ITEM_SECTIONS: dict[type[models.Model], str] = {
-    Situation: Section.SITUATIONS,
-    SiaoRequest: Section.SITUATIONS,
-    SocialHousingRequest: Section.SITUATIONS,
-    HousingOffer: Section.SITUATIONS,
-    MobilityCandidacy: Section.SITUATIONS,
-    StayExtension: Section.SITUATIONS,
-    HealthCoverage: Section.HEALTH,
-    CafFile: Section.PROTECTION,
-    BankAccount: Section.PROTECTION,
-    CivicTraining: Section.LANGUAGE,
-    LanguagePrescription: Section.LANGUAGE,
-    LanguageCourse: Section.LANGUAGE,
+    Situation: sections.section_of_situation_domain(SituationDomain.HOUSING),
+    **{
+        model: sections.section_of_model(model)
+        for model in (
+            SiaoRequest,
+            SocialHousingRequest,
+            HousingOffer,
+            MobilityCandidacy,
+            StayExtension,
+            HealthCoverage,
+            CafFile,
+            BankAccount,
+            CivicTraining,
+            LanguagePrescription,
+            LanguageCourse,
+        )
+    },
 }
 
 # Dates that record something that already happened: never in the future.
@@ -162,7 +167,7 @@ def _audit(actor: Actor, person: Person, item: models.Model, action: str) -> Non
 @transaction.atomic
 def housing_situation_save(*, actor: Actor, person: Person, situation: Situation) -> Situation:
     """Create or update a housing situation; the periods of the housing history may not overlap."""
-    require_edit(actor, person.pk, Section.SITUATIONS)
+    require_edit(actor, person.pk, ITEM_SECTIONS[Situation])
     creating = situation.pk is None
     situation.person = person
     situation.domain = SituationDomain.HOUSING

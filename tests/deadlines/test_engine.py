@@ -219,7 +219,7 @@ def test_overlapping_housing_periods_are_refused_wherever_they_are_recorded(cast
     )
     overlapping = Situation(domain="housing", status="third_party", start_date=D(2025, 6, 1))
     with pytest.raises(ValidationError, match="chevauche une autre situation de logement"):
-        record_item_save(actor=cast.amina.actor, person=followed, item=overlapping, section="situations")
+        record_item_save(actor=cast.amina.actor, person=followed, item=overlapping, section="housing")
     following = Situation(domain="housing", status="third_party", start_date=D(2025, 6, 30))  # touching ends
-    record_item_save(actor=cast.amina.actor, person=followed, item=following, section="situations")
+    record_item_save(actor=cast.amina.actor, person=followed, item=following, section="housing")
     assert followed.situations.filter(domain="housing").count() == 2

@@ -61,7 +61,7 @@ def marc_sees_all_but_health(cast, person):
     consent_record(
         actor=cast.amina.actor,
         person=person,
-        sections=["situations", "health", "language", "protection"],
+        sections=["housing", "employment_history", "health", "language", "protection", "rights"],
         recipients=[cast.france_travail],
         purpose="Accompagnement global",
         given_on=TODAY,

@@ -1,10 +1,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.access.models import Consent
-from ancrage.access.sections import Section
+from ancrage.access.sections import HINTS, Section, section_of_item, situation_domains_in
 from ancrage.organisations.models import Membership, Organisation, Role
 from ancrage.pathways.models import Appointment, Confidentiality, Programme
 from ancrage.persons import models as pm
@@ -168,15 +169,45 @@ def members_of(organisation: Organisation):
 
 
 class ItemKind:
-    """A kind of item in the record (identity, protection...): its model, fields and section."""
+    """A kind of item in the record (identity, protection...): its model, fields and section.
+
+    ``section`` is None for the situation history: each situation belongs to the section of its
+    domain (``access.sections.CONTENTS``), so the viewer edits only the domains they see.
+    """
 
     def __init__(self, slug, model, fields, section, label, choice_fields=None, list_attr=None):
         self.slug, self.model, self.fields, self.section, self.label = slug, model, fields, section, label
         self.choice_fields = choice_fields or {}
         self.list_attr = list_attr
 
-    def form_class(self) -> type[forms.ModelForm]:
+    @property
+    def by_domain(self) -> bool:
+        return self.section is None
+
+    def visible_in(self, sections: frozenset[str]) -> bool:
+        """Whether the viewer of these sections sees some items of this kind."""
+        if self.by_domain:
+            return bool(situation_domains_in(sections))
+        return self.section in sections
+
+    def section_for(self, item) -> str:
+        return section_of_item(item) if self.by_domain else self.section
+
+    @property
+    def anchor(self) -> str:
+        """The place of the kind on the record page (persons/detail.html)."""
+        return "situations" if self.by_domain else self.section
+
+    def queryset(self, person, sections: frozenset[str]):
+        """The person's items of this kind that the viewer of these sections sees."""
+        queryset = self.model.objects.filter(person=person)
+        if self.by_domain:
+            queryset = queryset.filter(domain__in=situation_domains_in(sections))
+        return queryset
+
+    def form_class(self, sections: frozenset[str] | None = None) -> type[forms.ModelForm]:
         kind = self
+        domains = situation_domains_in(sections or frozenset()) if self.by_domain else []
 
         class ItemForm(forms.ModelForm):
             class Meta:
@@ -191,9 +222,14 @@ class ItemKind:
                     self.fields[name] = forms.ChoiceField(
                         label=field.label,
                         required=field.required,
-                        choices=[("", "—")] + choices(),
+                        choices=[("", "—")] + (choices(domains) if kind.by_domain else choices()),
                         help_text=field.help_text,
                     )
+                if kind.by_domain:
+                    # Only the domains whose section the viewer sees can be chosen.
+                    self.fields["domain"].choices = [("", "—")] + [
+                        (d, label) for d, label in pm.SituationDomain.choices if d in domains
+                    ]
                 if "commune" in self.fields:
                     self.fields["commune"].queryset = Commune.objects.all()
                 dash_empty_choices(self)
@@ -202,10 +238,11 @@ class ItemKind:
         return ItemForm
 
 
-def _situation_status_choices():
+def _situation_status_choices(domains):
     return [
         (str(pm.SituationDomain(domain).label), [(code, str(label)) for code, label in statuses])
         for domain, statuses in pm.SITUATION_STATUSES.items()
+        if domain in domains
     ]
 
 
@@ -279,7 +316,7 @@ ITEM_KINDS: dict[str, ItemKind] = {
             "situation",
             pm.Situation,
             ["domain", "status", "start_date", "end_date", "details", "commune"],
-            Section.SITUATIONS,
+            None,  # the section of each situation's domain
             _("Situation"),
             {"status": _situation_status_choices},
         ),
@@ -330,6 +367,15 @@ class AppointmentForm(VersionedFormMixin, forms.ModelForm):
         return cleaned
 
 
+def section_choices(*, can_share_health: bool) -> list[tuple[str, str]]:
+    """The sections one may share (identity always is), each with what it holds as a hint."""
+    return [
+        (code, format_html('{}<span class="fr-hint-text">{}</span>', label, HINTS[code]))
+        for code, label in Section.choices
+        if code != Section.IDENTITY and (code != Section.HEALTH or can_share_health)
+    ]
+
+
 class ConsentForm(forms.Form):
     recipients = forms.ModelMultipleChoiceField(
         label=_("Organisations destinataires"),
@@ -359,11 +405,7 @@ class ConsentForm(forms.Form):
         self.fields["recipients"].queryset = Organisation.objects.active().exclude(pk=organisation.pk)
         self.fields["recipients"].widget = forms.SelectMultiple(attrs={"size": 8})
         self.fields["recipients"].help_text = _("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs.")
-        self.fields["sections"].choices = [
-            (code, label)
-            for code, label in Section.choices
-            if code != Section.IDENTITY and (code != Section.HEALTH or can_share_health)
-        ]
+        self.fields["sections"].choices = section_choices(can_share_health=can_share_health)
         self.fields["given_on"].initial = timezone.localdate()
 
     def clean_given_on(self):

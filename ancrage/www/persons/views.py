@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ancrage.access import perms
 from ancrage.access.models import AccessGrant, Consent
-from ancrage.access.sections import Section
+from ancrage.access.sections import Section, situation_domains_in
 from ancrage.access.services import consent_record, consent_withdraw
 from ancrage.audit.services import audit_read
 from ancrage.core.concurrency import ConcurrentEditError
@@ -243,13 +243,14 @@ def _record_context(request: AncrageRequest, person: pm.Person) -> dict:
             .select_related("service__structure", "target_organisation", "sender_organisation")
             .order_by("-created_at")[:20]
         )
-    if Section.SITUATIONS in sections:
+    # Each domain of the situation history belongs to its own section (housing, employment history).
+    domains = situation_domains_in(sections)
+    context["situations"] = []
+    if domains:
         situations: dict[str, list] = {}
-        for situation in person.situations.select_related("commune"):
+        for situation in person.situations.filter(domain__in=domains).select_related("commune"):
             situations.setdefault(situation.domain, []).append(situation)
-        context["situations"] = [
-            (pm.SituationDomain(d).label, situations.get(d, [])) for d in pm.SituationDomain.values
-        ]
+        context["situations"] = [(pm.SituationDomain(d).label, situations.get(d, [])) for d in domains]
     if Section.EMPLOYMENT in sections:
         context.update(_employment_summary(person))
     if Section.JOURNAL in sections:
@@ -369,19 +370,21 @@ def item_edit(request: AncrageRequest, pk: int, kind: str, item_pk: int | None =
     actor = request.actor
     spec = _item_kind(kind)
     person = get_person_for_user(actor, pk, purpose=f"edit {kind}")
-    if not (perms.can_edit_person(actor, pk) and perms.can_view_section(actor, pk, spec.section)):
+    sections = perms.visible_sections(actor, pk)
+    if not (perms.can_edit_person(actor, pk) and spec.visible_in(sections)):
         raise PermissionDenied
-    instance = get_object_or_404(spec.model, pk=item_pk, person=person) if item_pk else spec.model(person=person)
-    form_class = spec.form_class()
+    visible_items = spec.queryset(person, sections)
+    instance = get_object_or_404(visible_items, pk=item_pk) if item_pk else spec.model(person=person)
+    form_class = spec.form_class(sections)
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            record_item_save(actor=actor, person=person, item=form.instance, section=spec.section)
+            record_item_save(actor=actor, person=person, item=form.instance, section=spec.section_for(form.instance))
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("%(item)s enregistré(e).") % {"item": spec.label})
-            return redirect(reverse("persons:detail", kwargs={"pk": pk}) + f"#{spec.section}")
+            return redirect(reverse("persons:detail", kwargs={"pk": pk}) + f"#{spec.anchor}")
     return render(
         request,
         "persons/item_form.html",
@@ -395,14 +398,14 @@ def item_delete(request: AncrageRequest, pk: int, kind: str, item_pk: int) -> Ht
     actor = request.actor
     spec = _item_kind(kind)
     person = get_person_for_user(actor, pk, purpose=f"delete {kind}")
-    item = get_object_or_404(spec.model, pk=item_pk, person=person)
+    item = get_object_or_404(spec.queryset(person, perms.visible_sections(actor, pk)), pk=item_pk)
     try:
-        record_item_delete(actor=actor, person=person, item=item, section=spec.section)
+        record_item_delete(actor=actor, person=person, item=item, section=spec.section_for(item))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("%(item)s supprimé(e).") % {"item": spec.label})
-    return redirect(reverse("persons:detail", kwargs={"pk": pk}) + f"#{spec.section}")
+    return redirect(reverse("persons:detail", kwargs={"pk": pk}) + f"#{spec.anchor}")
 
 
 def household_member_edit(request: AncrageRequest, pk: int, item_pk: int | None = None) -> HttpResponse:
@@ -431,7 +434,7 @@ def household_member_edit(request: AncrageRequest, pk: int, item_pk: int | None 
         {
             "form": form,
             "person": person,
-            "spec": {"label": _("Membre du foyer"), "section": Section.FAMILY},
+            "spec": {"label": _("Membre du foyer"), "section": Section.FAMILY, "anchor": Section.FAMILY},
             "editing": bool(item_pk),
             "nav": "persons",
             "title": _("Membre du foyer"),

@@ -4,10 +4,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.access.models import Consent
-from ancrage.access.sections import Section
 from ancrage.directory.models import Service
 from ancrage.referrals.attachments import check_upload
 from ancrage.referrals.models import RefusalReason
+from ancrage.www.persons.forms import section_choices
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -78,11 +78,7 @@ class ReferralForm(forms.Form):
             Service.objects.filter(is_active=True).select_related("structure").order_by("structure__name", "name")
         )
         self.fields["service"].label_from_instance = lambda s: f"{s.structure.name} — {s.name}"
-        self.fields["sections"].choices = [
-            (code, label)
-            for code, label in Section.choices
-            if code != Section.IDENTITY and (code != Section.HEALTH or can_share_health)
-        ]
+        self.fields["sections"].choices = section_choices(can_share_health=can_share_health)
         self.fields["consent"].queryset = (
             Consent.objects.in_force().filter(person=person).prefetch_related("recipients")
         )
