@@ -7,6 +7,7 @@ from ancrage.www import views as www_views
 urlpatterns = [
     path("", www_views.home, name="home"),
     path("healthz", www_views.healthz, name="healthz"),
+    path("comptes/proconnect/", include("ancrage.www.accounts.proconnect")),
     path("comptes/", include("ancrage.www.accounts.urls")),
     path("personnes/", include("ancrage.www.persons.urls")),
     path("imports/", include("ancrage.www.imports.urls")),

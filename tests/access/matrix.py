@@ -170,6 +170,15 @@ NO_PERSON_DATA = {
     "accounts:logout",
     "accounts:choose_organisation",
     "accounts:profile",
+    # The second factor at sign-in (issue 12): the user's own devices and recovery codes, no person data.
+    "accounts:two_factor_verify",
+    "accounts:two_factor_enrol",
+    "accounts:two_factor_recovery_codes",
+    "accounts:two_factor_recovery_codes_regenerate",
+    # ProConnect sign-in (issue 12): the redirect to the State's provider and its answer; tested in
+    # tests/security/test_proconnect.py.
+    "proconnect:login",
+    "proconnect:callback",
     "api:openapi-json",
     "api:openapi-view",
     "api:me",
