@@ -5,6 +5,8 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from ancrage.audit.models import AppendOnlyError, AuditEvent
+from ancrage.organisations.two_factor import current_totp_code
+from tests.conftest import verified_device
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +28,19 @@ def test_login_with_a_wrong_password_says_so_in_french(client, cast):
     assert "Adresse électronique ou mot de passe incorrect." in response.content.decode()
 
 
+def _sign_in(client, user) -> None:
+    """Password, then the second factor, as a user does."""
+    device = verified_device(user)
+    response = client.post(reverse("accounts:login"), {"username": user.email, "password": "demo-ancrage"})
+    assert response.url.startswith(reverse("accounts:two_factor_verify"))
+    client.post(response.url, {"code": current_totp_code(device)})
+
+
 def test_login_lands_referents_on_their_caseload_and_coordinators_on_the_dashboard(client, cast):
-    client.post(reverse("accounts:login"), {"username": cast.amina.user.email, "password": "demo-ancrage"})
+    _sign_in(client, cast.amina.user)
     assert client.get("/").url == reverse("persons:list")
     client.logout()
-    client.post(reverse("accounts:login"), {"username": cast.claire.user.email, "password": "demo-ancrage"})
+    _sign_in(client, cast.claire.user)
     assert client.get("/").url == reverse("dashboard:index")
 
 
