@@ -14,15 +14,12 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from ancrage.access.services import consent_record
 from ancrage.api.api import api
 from ancrage.api.errors import ApiRouter
 from ancrage.api.schemas import ErrorOut
 from ancrage.audit.models import AuditEvent
-from ancrage.directory.models import Service, Structure
 from ancrage.organisations.models import ApiToken
 from ancrage.referrals.models import Referral, ReferralStatus
-from ancrage.referrals.services import referral_create, referral_transition
 from tests.conftest import login
 
 PERSONS = "/api/v1/persons"
@@ -51,33 +48,6 @@ def error(response, status: int, code: str) -> dict[str, Any]:
     assert body["code"] == code
     assert body["detail"]
     return body
-
-
-@pytest.fixture
-def service(cast):
-    structure = Structure.objects.create(name="France Travail Rennes Nord", organisation=cast.france_travail)
-    return Service.objects.create(structure=structure, name="Inscription", description="Inscription et suivi.")
-
-
-@pytest.fixture
-def sent(cast, followed, service):
-    consent = consent_record(
-        actor=cast.amina.actor,
-        person=followed,
-        sections=["language"],
-        recipients=[cast.france_travail],
-        purpose="Orientation emploi",
-        given_on=dt.date.today(),
-    )
-    referral = referral_create(
-        actor=cast.amina.actor,
-        person=followed,
-        service=service,
-        reason="Inscription",
-        sections=["language"],
-        consent=consent,
-    )
-    return referral_transition(actor=cast.amina.actor, referral=referral, name="send", expected_version=1)
 
 
 # --- the OpenAPI document -----------------------------------------------------------------------------

@@ -11,7 +11,6 @@ that the handlers' 200 bodies are checked too.
 Bounded: a fixed number of examples per operation, derandomized (the same cases on every run), no shrinking.
 """
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -28,11 +27,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from ancrage.access.services import consent_record
-from ancrage.directory.models import Service, Structure
 from ancrage.employment.services import placement_propose
 from ancrage.organisations.models import ApiToken
-from ancrage.referrals.services import referral_create, referral_transition
 from tests.factories import OpportunityFactory, PathwayFactory, PersonFactory
 
 MAX_EXAMPLES = 25
@@ -46,30 +42,11 @@ CHECKS = [
 
 
 @pytest.fixture
-def territory_data(cast, followed) -> dict[str, Any]:
+def territory_data(cast, followed, sent) -> dict[str, Any]:
     """What Amina's organisation holds: three persons, a referral sent to France Travail, an opportunity."""
     persons = [followed] + [
         PathwayFactory(operator=cast.agir, referent=cast.amina.user, person=PersonFactory()).person for _ in range(2)
     ]
-    structure = Structure.objects.create(name="France Travail Rennes Nord", organisation=cast.france_travail)
-    service = Service.objects.create(structure=structure, name="Inscription", description="Inscription et suivi.")
-    consent = consent_record(
-        actor=cast.amina.actor,
-        person=followed,
-        sections=["language"],
-        recipients=[cast.france_travail],
-        purpose="Orientation emploi",
-        given_on=dt.date.today(),
-    )
-    referral = referral_create(
-        actor=cast.amina.actor,
-        person=followed,
-        service=service,
-        reason="Inscription",
-        sections=["language"],
-        consent=consent,
-    )
-    referral_transition(actor=cast.amina.actor, referral=referral, name="send", expected_version=1)
     opportunity = OpportunityFactory(
         kind="training",
         title="Français à visée professionnelle",
@@ -82,11 +59,11 @@ def territory_data(cast, followed) -> dict[str, Any]:
     placement = placement_propose(actor=cast.amina.actor, person=followed, opportunity=opportunity)
     return {
         "person_id": followed.pk,
-        "referral_id": referral.pk,
+        "referral_id": sent.pk,
         "opportunity_id": opportunity.pk,
         "placement_id": placement.pk,
-        "service_id": service.pk,
-        "consent_id": consent.pk,
+        "service_id": sent.service_id,
+        "consent_id": sent.consent_id,
         "persons": [p.pk for p in persons],
     }
 
