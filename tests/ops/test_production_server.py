@@ -29,7 +29,7 @@ def _free_port() -> int:
 
 def _database_url(tmp_path: Path) -> Iterator[str]:
     """A copy of the (already migrated) test database, of the same engine: a SQLite file in tmp or a new
-    PostgreSQL database made from it as a template. ``migrate`` then only checks it is up to date."""
+    PostgreSQL database restored from its dump. ``migrate`` then only checks it is up to date."""
     from django.db import connection
 
     if connection.vendor == "sqlite":
@@ -43,8 +43,15 @@ def _database_url(tmp_path: Path) -> Iterator[str]:
     name = f"ancrage_prodtest_{secrets.token_hex(4)}"
     pg = ["-h", params.get("HOST") or "127.0.0.1", "-p", str(params.get("PORT") or 5432), "-U", params["USER"]]
     env = {**os.environ, "PGPASSWORD": params.get("PASSWORD") or ""}
-    connection.close()  # a template database must have no open connection
-    subprocess.run(["createdb", *pg, "-T", params["NAME"], name], check=True, env=env)
+    # A copy by dump and restore, not ``createdb -T``: a template database must have no other open
+    # connection, and a worker's earlier live-server threads may still hold one.
+    subprocess.run(["createdb", *pg, name], check=True, env=env)
+    dump = subprocess.run(
+        ["pg_dump", *pg, "--format=custom", "--no-owner", params["NAME"]], check=True, env=env, capture_output=True
+    )
+    subprocess.run(
+        ["pg_restore", *pg, "--no-owner", "--exit-on-error", "-d", name], input=dump.stdout, check=True, env=env
+    )
     password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
     try:
         yield f"postgres://{params['USER']}{password}@{pg[1]}:{pg[3]}/{name}"
