@@ -12,10 +12,13 @@ turns drafts into ``Deadline`` rows:
 Recomputed when the record changes (signals in apps.py) and every day by the worker.
 """
 
+from __future__ import annotations
+
 import calendar
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -23,10 +26,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ancrage.core.dates import add_months
+from ancrage.core.inserts import insert_many
 from ancrage.pathways.models import ProgrammeRule
 from ancrage.persons.models import DocumentKind, Person, Situation
 
 from .models import Deadline, DeadlineRule, DeadlineStatus, RuleCode
+
+if TYPE_CHECKING:
+    from ancrage.pathways.models import Pathway
+    from ancrage.persons.models import Protection, ResidenceDocument
+    from ancrage.tracks.models import SocialHousingRequest, StayExtension
+
+    class LoadedPerson(Person):
+        """A person with the sources the calculators read, prefetched into lists (``_persons``)."""
+
+        src_protections: list[Protection]
+        src_housing: list[Situation]
+        src_stay_extensions: list[StayExtension]
+        src_housing_requests: list[SocialHousingRequest]
+        src_residence_documents: list[ResidenceDocument]
+        src_pathways: list[Pathway]
+        src_deadlines: list[Deadline]
+
+        class Meta:
+            abstract = True
+
 
 PROTECTED = {"refugee", "subsidiary", "stateless"}
 ASYLUM_HOUSING = {"cada", "huda"}
@@ -111,11 +135,11 @@ def _after(anchor: dt.date) -> Schedule:
     return schedule
 
 
-def _asylum_housing_exit(person: Person) -> Iterator[Draft]:
+def _asylum_housing_exit(person: LoadedPerson) -> Iterator[Draft]:
     """Stay in asylum housing after protection: until the end of the 3rd month after the month of the
     notification, renewable once for 3 months with OFII's agreement (CASF; domain.md §3.5)."""
     notified = sorted(
-        p.notification_date for p in person.protections.all() if p.type in PROTECTED and p.notification_date
+        p.notification_date for p in person.src_protections if p.type in PROTECTED and p.notification_date
     )
     if not notified:
         return
@@ -123,7 +147,7 @@ def _asylum_housing_exit(person: Person) -> Iterator[Draft]:
     stay = next(
         (
             s
-            for s in person.situations.all()
+            for s in person.src_housing
             if s.domain == "housing"
             and s.status in ASYLUM_HOUSING
             and s.start_date <= notification
@@ -133,9 +157,7 @@ def _asylum_housing_exit(person: Person) -> Iterator[Draft]:
     )
     if stay is None:
         return
-    granted = sum(
-        1 for e in person.stay_extensions.all() if e.kind == "asylum_housing" and e.granted_on >= notification
-    )
+    granted = sum(1 for e in person.src_stay_extensions if e.kind == "asylum_housing" and e.granted_on >= notification)
 
     def schedule(params: dict) -> tuple[dt.date | None, dt.date]:
         extensions = granted if params["max_extensions"] is None else min(granted, params["max_extensions"])
@@ -145,14 +167,14 @@ def _asylum_housing_exit(person: Person) -> Iterator[Draft]:
     yield Draft(RuleCode.ASYLUM_HOUSING_EXIT, f"situation:{stay.pk}", notification, schedule, done_on=stay.end_date)
 
 
-def _cph_end(person: Person) -> Iterator[Draft]:
+def _cph_end(person: LoadedPerson) -> Iterator[Draft]:
     """A CPH stay lasts 9 months, extendable by 3-month periods (OFII)."""
-    for stay in person.situations.all():
+    for stay in person.src_housing:
         if stay.domain != "housing" or stay.status != "cph":
             continue
         granted = sum(
             1
-            for e in person.stay_extensions.all()
+            for e in person.src_stay_extensions
             if e.kind == "cph"
             and e.granted_on >= stay.start_date
             and (stay.end_date is None or e.granted_on <= stay.end_date)
@@ -165,9 +187,9 @@ def _cph_end(person: Person) -> Iterator[Draft]:
         yield Draft(RuleCode.CPH_END, f"situation:{stay.pk}", stay.start_date, schedule, done_on=stay.end_date)
 
 
-def _sne_renewal(person: Person) -> Iterator[Draft]:
+def _sne_renewal(person: LoadedPerson) -> Iterator[Draft]:
     """A social-housing request must be renewed every year on its anniversary (one cycle per renewal)."""
-    for request in person.housing_requests.all():
+    for request in person.src_housing_requests:
         anchors = [request.requested_on] + ([request.last_renewed_on] if request.last_renewed_on else [])
         for index, anchor in enumerate(anchors):
             is_current = index == len(anchors) - 1
@@ -186,7 +208,7 @@ def _sne_renewal(person: Person) -> Iterator[Draft]:
             )
 
 
-def _licence_exchange(person: Person, reciprocity: dict[str, list]) -> Iterator[Draft]:
+def _licence_exchange(person: LoadedPerson, reciprocity: dict[str, list]) -> Iterator[Draft]:
     """A foreign licence must be exchanged within a year of the first récépissé bearing the protection."""
     profile = getattr(person, "employment_profile", None)
     if profile is None or not profile.licence_first_receipt_on or profile.licence_status in {"none", "french"}:
@@ -215,9 +237,9 @@ def _licence_exchange(person: Person, reciprocity: dict[str, list]) -> Iterator[
     )
 
 
-def _residence_renewal(person: Person) -> Iterator[Draft]:
+def _residence_renewal(person: LoadedPerson) -> Iterator[Draft]:
     """A residence card's renewal is asked 4 to 2 months before it expires."""
-    documents = sorted(person.residence_documents.all(), key=lambda d: (d.issue_date, d.pk))
+    documents = sorted(person.src_residence_documents, key=lambda d: (d.issue_date, d.pk))
     for index, document in enumerate(documents):
         expires = document.expiry_date
         if document.kind not in RENEWABLE_DOCUMENTS or expires is None:
@@ -228,9 +250,9 @@ def _residence_renewal(person: Person) -> Iterator[Draft]:
         yield Draft(RuleCode.RESIDENCE_RENEWAL, f"document:{document.pk}", expires, _before(expires), done_on=done_on)
 
 
-def _pathways(person: Person) -> Iterator[Draft]:
+def _pathways(person: LoadedPerson) -> Iterator[Draft]:
     """AGIR: first interview within a month of the CIR; every programme: its maximum duration."""
-    for pathway in person.pathways.all():
+    for pathway in person.src_pathways:
         cir_signed_on = person.cir_signed_on
         if cir_signed_on is not None:
             yield Draft(
@@ -257,7 +279,7 @@ def _pathways(person: Person) -> Iterator[Draft]:
         )
 
 
-def _css_renewal(person: Person) -> Iterator[Draft]:
+def _css_renewal(person: LoadedPerson) -> Iterator[Draft]:
     """The complémentaire santé solidaire is granted for a year: ask its renewal 2 months before."""
     health = getattr(person, "health", None)
     expires = health.css_expires_on if health is not None and health.css_status == "open" else None
@@ -267,7 +289,7 @@ def _css_renewal(person: Person) -> Iterator[Draft]:
     yield Draft(RuleCode.CSS_RENEWAL, f"css:{expires.isoformat()}", expires, _before(expires))
 
 
-def drafts_for(person: Person, reciprocity: dict[str, list]) -> Iterable[Draft]:
+def drafts_for(person: LoadedPerson, reciprocity: dict[str, list]) -> Iterable[Draft]:
     yield from _asylum_housing_exit(person)
     yield from _cph_end(person)
     yield from _sne_renewal(person)
@@ -285,13 +307,19 @@ def _persons(person_ids: list[int]):
         Person.objects.filter(pk__in=person_ids)
         .select_related("employment_profile", "health")
         .prefetch_related(
-            "protections",
-            Prefetch("situations", queryset=Situation.objects.filter(domain="housing").order_by("start_date", "id")),
-            "stay_extensions",
-            "housing_requests",
-            "residence_documents",
-            "pathways",
-            "deadlines",
+            # Into plain lists (``to_attr``): a related manager's queryset per person and relation would
+            # cost more than the queries themselves on a chunk of 500 persons.
+            Prefetch("protections", to_attr="src_protections"),
+            Prefetch(
+                "situations",
+                queryset=Situation.objects.filter(domain="housing").order_by("start_date", "id"),
+                to_attr="src_housing",
+            ),
+            Prefetch("stay_extensions", to_attr="src_stay_extensions"),
+            Prefetch("housing_requests", to_attr="src_housing_requests"),
+            Prefetch("residence_documents", to_attr="src_residence_documents"),
+            Prefetch("pathways", to_attr="src_pathways"),
+            Prefetch("deadlines", to_attr="src_deadlines"),
         )
     )
 
@@ -315,7 +343,7 @@ def recompute_persons(person_ids: list[int], *, rules: Rules | None = None) -> i
     fields = ["rule_label", "params", "anchor_on", "opens_on", "due_on", "status", "done_on", "note", "computed_at"]
     now = timezone.now()
     for person in _persons(person_ids):
-        existing = {(d.code, d.source_key): d for d in person.deadlines.all()}
+        existing = {(d.code, d.source_key): d for d in person.src_deadlines}
         for draft in drafts_for(person, reciprocity):
             row = existing.pop((draft.code, draft.source_key), None)
             if row is None:
@@ -344,7 +372,7 @@ def recompute_persons(person_ids: list[int], *, rules: Rules | None = None) -> i
                 "note": draft.note[:255],
             }
             if row is None:
-                to_create.append(Deadline(person=person, code=draft.code, source_key=draft.source_key, **values))
+                to_create.append(Deadline(person_id=person.pk, code=draft.code, source_key=draft.source_key, **values))
             elif any(getattr(row, key) != value for key, value in values.items()):
                 for key, value in values.items():
                     setattr(row, key, value)
@@ -354,7 +382,7 @@ def recompute_persons(person_ids: list[int], *, rules: Rules | None = None) -> i
             if row.status == DeadlineStatus.OPEN:
                 row.status, row.computed_at = DeadlineStatus.CANCELLED, now
                 to_update.append(row)
-    Deadline.objects.bulk_create(to_create, batch_size=500)
+    insert_many(to_create, now=now)
     Deadline.objects.bulk_update(to_update, fields, batch_size=500)
     return len(to_create) + len(to_update)
 

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from ancrage.access import perms
 from ancrage.access.sections import section_of_item
 from ancrage.core.enums import AssessmentKind, DatePrecision
+from ancrage.core.inserts import insert_many
 from ancrage.core.text import fold
 from ancrage.linkage.records import LinkageRecord, Match
 from ancrage.organisations.actor import Actor
@@ -897,7 +898,7 @@ def execute_run(
                 skipped += status == LineStatus.SKIPPED
                 lines.append(
                     ImportedLine(
-                        run=run,
+                        run_id=run.pk,
                         organisation_id=run.organisation_id,
                         line=p.line,
                         status=status,
@@ -906,7 +907,7 @@ def execute_run(
                         fingerprint=p.fingerprint,
                     )
                 )
-            ImportedLine.objects.bulk_create(lines, batch_size=500)
+            insert_many(lines)
             if chunk_pairs:
                 propose_duplicates(chunk_pairs)
                 pairs += chunk_pairs

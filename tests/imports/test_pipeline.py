@@ -288,7 +288,7 @@ def test_a_line_failing_at_its_last_item_leaves_nothing_half_saved(cast, monkeyp
     real = person_services.record_item_save
     real_situations = bulk.write_situations
 
-    def failing_bulk(situations, user):
+    def failing_bulk(situations, user, now):
         raise IntegrityError("the chunk's last rows fail")
 
     # The chunk written at once fails at its last rows: it is rolled back and written line by line,
