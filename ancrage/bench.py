@@ -15,15 +15,36 @@ import time
 import django
 
 
+def signed_in_client(membership):
+    """A test client signed in as the membership's user, second factor verified (with the account's
+    TOTP device, made on the demo database if it has none) and organisation chosen, as after a login."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from ancrage.organisations.actor import SESSION_KEY
+    from ancrage.organisations.session_expiry import LAST_ACTIVITY_SESSION_KEY
+
+    device = TOTPDevice.objects.filter(user=membership.user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=membership.user, name="Banc d'essai", confirmed=True)
+    client = Client()
+    client.force_login(membership.user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SESSION_KEY] = membership.pk
+    session[LAST_ACTIVITY_SESSION_KEY] = int(time.time())
+    session.save()
+    return client
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ancrage.settings")
     django.setup()
     from django.db import connection, reset_queries
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from ancrage.organisations.actor import SESSION_KEY
     from ancrage.organisations.models import Membership
     from ancrage.pathways.models import Pathway
     from ancrage.persons.models import Person
@@ -36,11 +57,7 @@ def main() -> None:
     membership = Membership.objects.active().select_related("user").filter(user__email=args.email).first()
     if membership is None:
         raise SystemExit(f"No active membership for {args.email}: load the demo first (make demo).")
-    client = Client()
-    client.force_login(membership.user)
-    session = client.session
-    session[SESSION_KEY] = membership.pk
-    session.save()
+    client = signed_in_client(membership)
 
     pathway = Pathway.objects.filter(operator=membership.organisation).order_by("pk").first()
     person_id = pathway.person_id if pathway else Person.objects.values_list("pk", flat=True).first()
@@ -216,11 +233,9 @@ def _bench_matching(runs: int, membership) -> None:
 
 def _bench_steering(runs: int, email: str = "claire.coordination@demo.ancrage.fr") -> None:
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from ancrage.organisations.actor import SESSION_KEY
     from ancrage.organisations.models import Membership
     from ancrage.steering.models import Participation
     from ancrage.steering.report import build_report_data, render_pdf, render_xlsx
@@ -231,11 +246,7 @@ def _bench_steering(runs: int, email: str = "claire.coordination@demo.ancrage.fr
     if contract is None or membership is None:
         print("steering: no demo contract or no coordinator account, skipped")
         return
-    client = Client()
-    client.force_login(membership.user)
-    session = client.session
-    session[SESSION_KEY] = membership.pk
-    session.save()
+    client = signed_in_client(membership)
     year = default_year(contract)
     action = contract.actions.order_by("pk").first()
     commune = (
