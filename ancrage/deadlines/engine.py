@@ -392,10 +392,12 @@ def recompute_person(person_id: int) -> int:
 
 
 def recompute_all(*, chunk: int = 500) -> int:
-    """Every person, in chunks (bounded memory and queries per chunk): the daily run and the demo."""
+    """Every person not archived, in chunks (bounded memory and queries per chunk): the daily run and the
+    demo. An archived record (ADR 9) is shown nowhere and waits for its anonymisation: its items stay as
+    they were when it was archived."""
     rules = Rules()
     written = 0
-    ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+    ids = list(Person.objects.active().order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), chunk):
         written += recompute_persons(ids[start : start + chunk], rules=rules)
     return written

@@ -183,6 +183,20 @@ def test_recompute_all_is_idempotent_with_bounded_queries(django_assert_max_num_
         recompute_all()
 
 
+def test_the_daily_recomputation_leaves_archived_records_as_they_were():
+    from django.utils import timezone
+
+    from ancrage.persons.models import Person
+
+    kept, archived = protected(D(2026, 1, 15)), protected(D(2026, 1, 15))
+    Person.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
+    # Both records lose their housing stay behind the engine's back (a bulk update sends no signal).
+    Situation.objects.filter(person__in=[kept, archived]).update(status="social_housing")
+    assert recompute_all() == 1  # the record still followed only
+    assert deadline(kept, "asylum_housing_exit").status == "cancelled"
+    assert deadline(archived, "asylum_housing_exit").status == "open"
+
+
 def test_platform_admins_add_a_rule_version_but_cannot_edit_a_used_one(client, cast):
     from django.urls import reverse
 
