@@ -30,6 +30,9 @@ ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver"
 
 # Demo data and demo accounts are only ever created when this is on, never in production.
 DEMO_MODE = (not PRODUCTION) and os.environ.get("ANCRAGE_DEMO", "1") == "1"
+# The e-mail domain of every demo account (ancrage.demo.cast); on a demo instance their current TOTP
+# code is shown on the sign-in pages (ancrage.organisations.two_factor.is_demo_account).
+DEMO_EMAIL_DOMAIN = "demo.ancrage.fr"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -7,10 +7,12 @@ ranges ARCEP reserves for fiction).
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from ancrage.organisations.models import OrganisationKind, Role
 
 DEMO_PASSWORD = "demo-ancrage"  # noqa: S105 - the published password of the demo accounts
-DEMO_EMAIL_DOMAIN = "demo.ancrage.fr"
+DEMO_EMAIL_DOMAIN: str = settings.DEMO_EMAIL_DOMAIN  # owned by the settings, read by two_factor too
 
 RENNES = "35238"
 # Communes around Rennes served by most urban associations (first ring).

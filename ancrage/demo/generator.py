@@ -33,8 +33,6 @@ from ancrage.audit.services import audit_record
 from ancrage.core.enums import AssessmentKind, CEFRLevel, DatePrecision
 from ancrage.core.text import fold, search_keys
 from ancrage.core.validators import luhn_ok
-from ancrage.directory.demo import seed_directory
-from ancrage.employment.demo import OFII_DIRECTORATE, EmploymentSeeder, PathwayContext
 from ancrage.employment.models import (
     Diploma,
     EmploymentProfile,
@@ -86,10 +84,7 @@ from ancrage.persons.models import (
     SituationDomain,
     VisaStatus,
 )
-from ancrage.referrals.demo import seed_referrals
-from ancrage.steering.demo import seed_contract
 from ancrage.territory.models import Commune
-from ancrage.tracks.demo import seed_tracks
 
 from . import texts
 from .cast import (
@@ -105,7 +100,12 @@ from .cast import (
     RENNES,
     OrganisationSpec,
 )
+from .directory import seed_directory
+from .employment import OFII_DIRECTORATE, EmploymentSeeder, PathwayContext
 from .names import FRENCH_STAFF_FIRST, FRENCH_STAFF_LAST, LANGUAGE_NAMES_FR, ORIGINS, Name, Origin
+from .referrals import seed_referrals
+from .steering import seed_contract
+from .tracks import seed_tracks
 from .writer import Writer
 
 CHUNK_PERSONS = 2000

@@ -138,9 +138,7 @@ def current_totp_code(device: TOTPDevice) -> str:
 
 def is_demo_account(user: User) -> bool:
     """A demo account on a demo instance: its current code may be shown on the sign-in pages."""
-    from ancrage.demo.cast import DEMO_EMAIL_DOMAIN
-
-    return bool(settings.DEMO_MODE) and user.email.lower().endswith("@" + DEMO_EMAIL_DOMAIN)
+    return bool(settings.DEMO_MODE) and user.email.lower().endswith("@" + settings.DEMO_EMAIL_DOMAIN)
 
 
 def demo_code_notice(user: User, device: TOTPDevice | None) -> str:

@@ -1,4 +1,4 @@
-"""The professional integration platform in the demo (``ancrage.employment.demo``, via ``seed_demo``)."""
+"""The professional integration platform in the demo (``ancrage.demo.employment``, via ``seed_demo``)."""
 
 from collections import defaultdict
 from io import StringIO
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ancrage.core.dates import add_months
 from ancrage.core.validators import validate_siret
-from ancrage.employment.demo import EMPLOYERS, OCCUPATIONS, employer_siret
+from ancrage.demo.employment import EMPLOYERS, OCCUPATIONS, employer_siret
 from ancrage.employment.models import (
     FOLLOW_UP_MONTHS,
     ContractType,

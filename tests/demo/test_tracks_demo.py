@@ -1,4 +1,4 @@
-"""The four tracks in the demo (``ancrage.tracks.demo``, via ``seed_demo``) and their deadlines."""
+"""The four tracks in the demo (``ancrage.demo.tracks``, via ``seed_demo``) and their deadlines."""
 
 from datetime import timedelta
 from io import StringIO
@@ -10,11 +10,11 @@ from django.utils import timezone
 from ancrage.core.dates import add_months
 from ancrage.deadlines.models import Deadline, DeadlineStatus
 from ancrage.deadlines.selectors import SCOPE_MINE, open_deadlines, persons_in_scope
+from ancrage.demo.tracks import FRENCH_COURSES, age_on
 from ancrage.organisations.actor import Actor
 from ancrage.organisations.models import Membership
 from ancrage.pathways.models import Pathway
 from ancrage.persons.models import Person, Situation
-from ancrage.tracks.demo import FRENCH_COURSES, age_on
 from ancrage.tracks.models import (
     BankAccount,
     BankStep,

@@ -4,7 +4,7 @@ import pytest
 from data_inclusion.schema import v1
 from django.core.management import CommandError, call_command
 
-from ancrage.directory.demo import seed_directory
+from ancrage.demo.directory import seed_directory
 from ancrage.directory.exchange import export_directory, import_directory
 from ancrage.directory.models import Service, Structure
 

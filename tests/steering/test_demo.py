@@ -1,4 +1,4 @@
-"""The demo's Rennes contract (``steering.demo``, run at the end of the demo generator): what Claire and
+"""The demo's Rennes contract (``ancrage.demo.steering``, run at the end of the demo generator): what Claire and
 Yves see on the steering pages without anybody typing a figure in."""
 
 import datetime as dt

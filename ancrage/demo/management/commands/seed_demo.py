@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from ancrage.deadlines.engine import recompute_all
+from ancrage.demo.employment import RomeNotLoaded, rome_missing_message
 from ancrage.demo.generator import DemoGenerator
-from ancrage.employment.demo import RomeNotLoaded, rome_missing_message
 from ancrage.persons.models import Person
 from ancrage.rome.models import RomeAppellation
 from ancrage.territory.models import Commune

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from ancrage.directory.demo import seed_directory
+from ancrage.demo.directory import seed_directory
 
 
 class Command(BaseCommand):

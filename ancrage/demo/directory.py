@@ -14,10 +14,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from ancrage.demo.cast import ORGANISATIONS
+from ancrage.directory.models import Service, Structure
 from ancrage.organisations.models import Organisation
 from ancrage.territory.models import Commune
-
-from .models import Service, Structure
 
 DEMO_SOURCE = "ancrage-demo"
 RENNES = "35238"
@@ -744,7 +743,7 @@ def _specs() -> list[Spec]:
 
 def seed_directory(*, seed: int = 35) -> dict[str, int]:
     """Create or update the demo structures and services (about 150). Returns the counts."""
-    rng = random.Random(seed)  # noqa: S311 -- deterministic demo data, not security
+    rng = random.Random(seed)
     now = timezone.now()
     names = {spec.key: spec.name for spec in ORGANISATIONS}
     orgs = {o.name: o for o in Organisation.objects.filter(name__in=names.values())}

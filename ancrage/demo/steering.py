@@ -31,9 +31,7 @@ from ancrage.directory.models import Service
 from ancrage.organisations.models import Membership, Organisation, Role
 from ancrage.pathways.models import Pathway, Programme
 from ancrage.persons.models import Person, Situation
-from ancrage.territory.models import Territory
-
-from .models import (
+from ancrage.steering.models import (
     Action,
     ActionStatus,
     Amendment,
@@ -51,8 +49,9 @@ from .models import (
     QualitativeReport,
     Target,
 )
-from .participation import sync_participations
-from .services import contract_create
+from ancrage.steering.participation import sync_participations
+from ancrage.steering.services import contract_create
+from ancrage.territory.models import Territory
 
 D = dt.date
 TITLE = "Contrat territorial d'accueil et d'intégration des réfugiés — Rennes Métropole"
@@ -530,7 +529,7 @@ def _call_dates(year: int) -> tuple[dt.date, dt.date, dt.date]:
 
 class ContractSeeder:
     def __init__(self, *, seed: int, today: dt.date, log: Callable[[str], None]) -> None:
-        self.rng = random.Random(f"ancrage-demo-steering:{seed}")  # noqa: S311 - demo data
+        self.rng = random.Random(f"ancrage-demo-steering:{seed}")
         self.today = today
         self.log = log
         self.counts: dict[str, int] = defaultdict(int)

@@ -10,9 +10,8 @@ from ancrage.access.sections import Section
 from ancrage.directory.models import Service
 from ancrage.organisations.actor import Actor
 from ancrage.organisations.models import Membership, OrganisationKind, Role
-
-from .models import Referral, RefusalReason
-from .services import referral_create, referral_transition
+from ancrage.referrals.models import Referral, RefusalReason
+from ancrage.referrals.services import referral_create, referral_transition
 
 # The transitions that lead to each state, by side.
 PATHS = [
@@ -54,7 +53,7 @@ def seed_referrals(*, seed: int = 7, limit: int = 120) -> int:
     """Referrals from accompanying referents to the services of organisations the person consented to."""
     if Referral.objects.exists():
         return 0
-    rng = random.Random(seed)  # noqa: S311 - demo data
+    rng = random.Random(seed)
     reasons = list(RefusalReason.objects.filter(is_active=True))
     services_by_org: dict[int, list[Service]] = {}
     for service in Service.objects.filter(is_active=True, structure__organisation__isnull=False).select_related(

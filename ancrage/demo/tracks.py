@@ -37,8 +37,7 @@ from ancrage.persons.models import (
 )
 from ancrage.referrals.models import Referral
 from ancrage.territory.models import Commune
-
-from .models import (
+from ancrage.tracks.models import (
     BankAccount,
     BankStep,
     CafBenefit,
@@ -261,7 +260,7 @@ class TracksSeeder:
         for pk, issued, expiry in documents:
             if expiry is None:  # excluded by the filter; for the type checker
                 continue
-            rng = random.Random(f"ancrage-demo-tracks-document:{self.seed}:{expiry}:{issued}")  # noqa: S311
+            rng = random.Random(f"ancrage-demo-tracks-document:{self.seed}:{expiry}:{issued}")
             if rng.random() < 0.5:
                 requested = max(issued, add_months(expiry, -4) + timedelta(days=rint(rng, 0, 45)))
                 if requested <= self.today:
@@ -285,10 +284,10 @@ class TracksSeeder:
         """One generator per track: what one track draws (e.g. the referrals, made once per database)
         does not shift the others."""
         start = r.notification or r.decision or (r.stays[0].start if r.stays else self.today - timedelta(days=200))
-        self._housing(random.Random(f"{key}:housing"), r, start)  # noqa: S311 - demo data
-        self._health(random.Random(f"{key}:health"), r, start)  # noqa: S311
-        self._language(random.Random(f"{key}:language"), r)  # noqa: S311
-        self._rights(random.Random(f"{key}:rights"), r, start)  # noqa: S311
+        self._housing(random.Random(f"{key}:housing"), r, start)
+        self._health(random.Random(f"{key}:health"), r, start)
+        self._language(random.Random(f"{key}:language"), r)
+        self._rights(random.Random(f"{key}:rights"), r, start)
 
     def _amina(self, r: Record, track: str) -> str:
         """The next item still to place in Amina's agenda for this track ("" if none or not hers)."""
