@@ -27,14 +27,12 @@ from django.utils.translation import gettext as _
 
 from ancrage.core.dates import add_months
 from ancrage.core.inserts import insert_many
-from ancrage.pathways.models import ProgrammeRule
-from ancrage.persons.models import DocumentKind, Person, Situation
+from ancrage.pathways.models import Pathway, ProgrammeRule
+from ancrage.persons.models import DocumentKind, Person, Protection, ResidenceDocument, Situation
 
 from .models import Deadline, DeadlineRule, DeadlineStatus, RuleCode
 
 if TYPE_CHECKING:
-    from ancrage.pathways.models import Pathway
-    from ancrage.persons.models import Protection, ResidenceDocument
     from ancrage.tracks.models import SocialHousingRequest, StayExtension
 
     class LoadedPerson(Person):
@@ -302,24 +300,52 @@ def drafts_for(person: LoadedPerson, reciprocity: dict[str, list]) -> Iterable[D
 # --- recompute ------------------------------------------------------------------------------------
 
 
+# The columns of a deadline that a recomputation compares with the draft (and then rewrites).
+_COMPARED = ("rule_label", "params", "anchor_on", "opens_on", "due_on", "done_on", "note")
+
+
+def _source(relation: str, model, *fields: str, to_attr: str = "", queryset=None) -> Prefetch:
+    rows = (queryset if queryset is not None else model.objects.all()).only("person_id", *fields)
+    return Prefetch(relation, queryset=rows, to_attr=to_attr or f"src_{relation}")
+
+
 def _persons(person_ids: list[int]):
+    from ancrage.tracks.models import SocialHousingRequest, StayExtension  # tracks imports the engine
+
     return (
         Person.objects.filter(pk__in=person_ids)
         .select_related("employment_profile", "health")
+        # What the calculators read of the person and of its one-to-one records, not their ~60 columns.
+        .only(
+            "cir_signed_on",
+            "employment_profile__licence_status",
+            "employment_profile__licence_country",
+            "employment_profile__licence_first_receipt_on",
+            "health__css_status",
+            "health__css_expires_on",
+        )
         .prefetch_related(
             # Into plain lists (``to_attr``): a related manager's queryset per person and relation would
-            # cost more than the queries themselves on a chunk of 500 persons.
-            Prefetch("protections", to_attr="src_protections"),
-            Prefetch(
+            # cost more than the queries themselves on a chunk of 500 persons. Only the columns the
+            # calculators read (a test keeps the query count independent of the number of persons).
+            _source("protections", Protection, "type", "notification_date"),
+            _source(
                 "situations",
-                queryset=Situation.objects.filter(domain="housing").order_by("start_date", "id"),
+                Situation,
+                "domain",
+                "status",
+                "start_date",
+                "end_date",
                 to_attr="src_housing",
+                queryset=Situation.objects.filter(domain="housing").order_by("start_date", "id"),
             ),
-            Prefetch("stay_extensions", to_attr="src_stay_extensions"),
-            Prefetch("housing_requests", to_attr="src_housing_requests"),
-            Prefetch("residence_documents", to_attr="src_residence_documents"),
-            Prefetch("pathways", to_attr="src_pathways"),
-            Prefetch("deadlines", to_attr="src_deadlines"),
+            _source("stay_extensions", StayExtension, "kind", "granted_on"),
+            _source("housing_requests", SocialHousingRequest, "status", "requested_on", "last_renewed_on"),
+            _source(
+                "residence_documents", ResidenceDocument, "kind", "issue_date", "expiry_date", "renewal_requested_on"
+            ),
+            _source("pathways", Pathway, "programme", "entry_date", "exit_date", "first_interview_on"),
+            _source("deadlines", Deadline, "code", "source_key", "status", *_COMPARED),
         )
     )
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from ancrage.deadlines.engine import recompute_all, recompute_person
+from ancrage.deadlines.engine import recompute_all, recompute_person, recompute_persons
 from ancrage.deadlines.models import Deadline, DeadlineRule
 from ancrage.employment.models import EmploymentProfile
 from ancrage.persons.models import Protection, ResidenceDocument, Situation
@@ -181,6 +181,50 @@ def test_recompute_all_is_idempotent_with_bounded_queries(django_assert_max_num_
     assert recompute_all() == 0  # already up to date: nothing rewritten
     with django_assert_max_num_queries(20):
         recompute_all()
+
+
+def _with_every_source(n: int):
+    """A person with every kind of record the calculators read, at least one item of each rule."""
+    from ancrage.tracks.models import HealthCoverage
+
+    person = protected(D(2026, 1, 15))
+    person.cir_signed_on = D(2026, 1, 31)
+    person.save()
+    StayExtension.objects.create(person=person, kind="asylum_housing", granted_on=D(2026, 4, 10))
+    Situation.objects.create(person=person, domain="housing", status="cph", start_date=D(2026, 6, 1))
+    SocialHousingRequest.objects.create(
+        person=person, sne_number=f"035 0224 0012{n} AB", requested_on=D(2025, 2, 3), household_size=2
+    )
+    EmploymentProfile.objects.create(
+        person=person, licence_status="to_exchange", licence_country="AF", licence_first_receipt_on=D(2025, 3, 10)
+    )
+    ResidenceDocument.objects.create(
+        person=person, kind="carte_pluriannuelle", issue_date=D(2022, 6, 30), expiry_date=D(2026, 6, 30)
+    )
+    HealthCoverage.objects.create(
+        person=person, css_status="open", css_opened_on=D(2026, 2, 1), css_expires_on=D(2027, 1, 31)
+    )
+    PathwayFactory(person=person, programme="agir", entry_date=D(2026, 2, 2))
+    return person
+
+
+def test_a_recomputation_reads_every_source_in_the_same_queries_for_one_person_or_many():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    persons = [_with_every_source(n) for n in range(4)]
+    codes = set(Deadline.objects.filter(person=persons[0]).values_list("code", flat=True))
+    assert len(codes) >= 7  # every calculator has something to say about them
+    Deadline.objects.all().delete()  # written again, each row compared and created
+    with CaptureQueriesContext(connection) as one:
+        recompute_person(persons[0].pk)
+    Deadline.objects.all().delete()
+    with CaptureQueriesContext(connection) as four:
+        written = recompute_persons([p.pk for p in persons])
+    assert written == Deadline.objects.count() == 4 * Deadline.objects.filter(person=persons[0]).count()
+    # No column read later row by row (a deferred field would cost a query per person).
+    assert len(four) == len(one)
+    assert set(Deadline.objects.filter(person=persons[3]).values_list("code", flat=True)) == codes
 
 
 def test_the_daily_recomputation_leaves_archived_records_as_they_were():
