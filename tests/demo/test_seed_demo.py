@@ -225,6 +225,16 @@ def test_ids_continue_after_the_demo(seeded):
     assert household.pk > Household.objects.exclude(pk=household.pk).order_by("-pk").first().pk
 
 
+def test_seeding_e_mails_nobody(territory, mailoutbox, monkeypatch):
+    from ancrage.referrals.models import Referral
+
+    # The services send their messages on commit: at once here, as with the commits of a real run.
+    monkeypatch.setattr("django.db.transaction.on_commit", lambda func, using=None, robust=False: func())
+    seed(persons=200)
+    assert Referral.objects.exists()  # referrals were sent through the services, which e-mail...
+    assert mailoutbox == []  # ... but not while seeding
+
+
 def test_if_empty_does_nothing_when_persons_exist(seeded):
     persons, notes = Person.objects.count(), Note.objects.count()
     output = seed(persons=50, if_empty=True)

@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.test.utils import override_settings
 
 from ancrage.deadlines.engine import recompute_all
 from ancrage.demo.employment import RomeNotLoaded, rome_missing_message
@@ -43,6 +44,13 @@ class Command(BaseCommand):
             territory, count = territory_load()
             self.stdout.write(f"Territoire chargé : {territory} ({count} communes).")
         self.stdout.write(f"Création du territoire de démonstration : {persons} personnes (graine {seed})…")
+        # The referrals and notifications seeded go through the services, which e-mail their recipients:
+        # nobody is to receive them (hundreds of messages to the demo accounts, through the SMTP server
+        # of a staging instance).
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            self._seed(persons, seed)
+
+    def _seed(self, persons: int, seed: int) -> None:
         from ancrage.demo.duplicates import duplicate_count, seed_duplicates
 
         duplicates = duplicate_count(persons)  # second records, counted in --persons
