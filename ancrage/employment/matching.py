@@ -136,38 +136,40 @@ def _opportunity_facts(rows: Iterable[tuple]) -> list[OpportunityFacts]:
     return [OpportunityFacts(*row) for row in rows]
 
 
-def load_person_facts(person_ids) -> dict[int, PersonFacts]:
-    """Facts of the persons in ``person_ids`` (a list, or a subquery of person ids), in five queries."""
+def load_person_facts(person_ids: list[int]) -> dict[int, PersonFacts]:
+    """Facts of the persons in ``person_ids``, in five queries (the ids sent as one parameter each)."""
     from ancrage.persons.models import FrenchAssessment, LanguageSkill, Person
 
     from .models import EmploymentProfile, TargetOccupation, WorkExperience
 
-    subquery = person_ids
+    ids = list(person_ids)
     facts = {
         pk: PersonFacts(pk, lat, lon)
-        for pk, lat, lon in Person.objects.filter(pk__in=subquery).values_list(
+        for pk, lat, lon in Person.objects.filter(pk__in_list=ids).values_list(
             "pk", "commune__latitude", "commune__longitude"
         )
     }
     for pk, status, radius, availability, available_from in EmploymentProfile.objects.filter(
-        person__in=subquery
+        person_id__in_list=ids
     ).values_list("person_id", "licence_status", "mobility_radius_km", "availability", "available_from"):
         if pk in facts:
             f = facts[pk]
             f.licence_status, f.mobility_radius_km = status, radius
             f.availability, f.available_from = availability, available_from
     for pk, code in (
-        TargetOccupation.objects.filter(person__in=subquery).order_by("id").values_list("person_id", "rome_code")
+        TargetOccupation.objects.filter(person_id__in_list=ids).order_by("id").values_list("person_id", "rome_code")
     ):
         if pk in facts and code:
             facts[pk].targets.append(code)
     for pk, code, years in (
-        WorkExperience.objects.filter(person__in=subquery).order_by("id").values_list("person_id", "rome_code", "years")
+        WorkExperience.objects.filter(person_id__in_list=ids)
+        .order_by("id")
+        .values_list("person_id", "rome_code", "years")
     ):
         if pk in facts and code:
             facts[pk].experiences.append((code, years))
     best: dict[int, tuple] = {}
-    assessments = FrenchAssessment.objects.filter(person__in=subquery, skill=LanguageSkill.GLOBAL).values_list(
+    assessments = FrenchAssessment.objects.filter(person_id__in_list=ids, skill=LanguageSkill.GLOBAL).values_list(
         "person_id", "assessed_on", "kind", "id", "level"
     )
     for pk, assessed_on, kind, row_id, level in assessments:
@@ -444,7 +446,7 @@ def rank_candidates(actor, opportunity, *, limit: int = 50, include_blocked: boo
     if row is None:
         return []
     opp = _opportunity_facts([row])[0]
-    facts = load_person_facts(_candidate_grants(actor).values("person_id"))
+    facts = load_person_facts(candidate_ids(actor))
     pairs = ((pk, f, opp) for pk, f in facts.items())
     return _top(pairs, _parents_for(), timezone.localdate(), limit, include_blocked)
 
