@@ -4,7 +4,8 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from ancrage.access import perms
-from ancrage.audit.services import audit_read
+from ancrage.audit.models import AuditAction
+from ancrage.audit.services import audit_read, audit_record
 from ancrage.organisations.actor import Actor
 
 from .models import Identity, Person, PersonQuerySet
@@ -12,6 +13,13 @@ from .models import Identity, Person, PersonQuerySet
 
 def persons_visible_to(actor: Actor) -> PersonQuerySet:
     return Person.objects.active().filter(perms.visible_persons_filter(actor))
+
+
+def refuse_read(actor: Actor, pk: int, *, event: str, purpose: str = "") -> None:
+    """Answer 404 to a read the actor may not make, recorded as the refused attempt it is (never as a
+    read): the person may be visible to the actor while the part asked for is not."""
+    audit_record(actor=actor, action=AuditAction.DENIED, event=event, person_id=pk, purpose=purpose)
+    raise Http404
 
 
 def get_person_for_user(actor: Actor, pk: int, *, purpose: str = "", event: str = "person.read") -> Person:

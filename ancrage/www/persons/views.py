@@ -23,7 +23,7 @@ from ancrage.pathways.models import Appointment, Pathway, PathwayStatus
 from ancrage.pathways.selectors import appointments_visible_to, notes_visible_to
 from ancrage.pathways.services import appointment_save, note_create, pathway_create
 from ancrage.persons import models as pm
-from ancrage.persons.selectors import get_person_for_user, persons_visible_to
+from ancrage.persons.selectors import get_person_for_user, persons_visible_to, refuse_read
 from ancrage.persons.services import (
     household_member_save,
     person_create,
@@ -446,9 +446,9 @@ def journal(request: AncrageRequest, pk: int) -> HttpResponse:
     """The journal: notes I may read; writing one answers with the refreshed list (HTMX) or a redirect."""
     _require_cases(request)
     actor = request.actor
-    person = get_person_for_user(actor, pk, purpose="journal", event="journal.read")
     if not perms.can_view_section(actor, pk, Section.JOURNAL):
-        raise Http404
+        refuse_read(actor, pk, event="journal.read", purpose="journal")
+    person = get_person_for_user(actor, pk, purpose="journal", event="journal.read")
     form = NoteForm(request.POST or None)
     saved = False
     if request.method == "POST" and form.is_valid():
@@ -613,9 +613,9 @@ def changes(request: AncrageRequest, pk: int) -> HttpResponse:
     """Field history of the record's own fields (who changed what, when)."""
     _require_cases(request)
     actor = request.actor
-    person = get_person_for_user(actor, pk, purpose="field history", event="person.field_history")
     if not perms.can_edit_person(actor, pk):
-        raise Http404
+        refuse_read(actor, pk, event="person.field_history", purpose="field history")
+    person = get_person_for_user(actor, pk, purpose="field history", event="person.field_history")
     records = list(person.history.select_related("history_user").order_by("-history_date")[:100])
     diffs = []
     for newer, older in zip(records, [*records[1:], None], strict=True):

@@ -296,3 +296,27 @@ def test_agenda_lists_my_upcoming_appointments(cast, as_persona, followed):
     AppointmentFactory(person=followed, organisation=cast.agir, with_user=cast.amina.user, subject="Point CAF")
     content = as_persona(cast.amina).get(reverse("pathways:agenda")).content.decode()
     assert "Point CAF" in content and "HAIDARI" in content
+
+
+def test_a_refused_journal_or_history_is_recorded_as_refused_not_as_read(cast, as_persona, followed):
+    # France Travail sees the record through a consent that shares the employment section only.
+    consent_record(
+        actor=cast.amina.actor,
+        person=followed,
+        sections=["employment"],
+        recipients=[cast.france_travail],
+        purpose="Emploi",
+        given_on=dt.date.today(),
+    )
+    marc = as_persona(cast.marc)
+    assert marc.get(reverse("persons:detail", args=[followed.pk])).status_code == 200
+    for name, event in (("persons:journal", "journal.read"), ("persons:changes", "person.field_history")):
+        assert marc.get(reverse(name, args=[followed.pk])).status_code == 404
+        logged = AuditEvent.objects.filter(user=cast.marc.user, event=event, person=followed)
+        assert list(logged.values_list("action", flat=True)) == ["denied"]
+    # Amina reads both: one read each, no refusal.
+    amina = as_persona(cast.amina)
+    for name in ("persons:journal", "persons:changes"):
+        assert amina.get(reverse(name, args=[followed.pk])).status_code == 200
+    assert not AuditEvent.objects.filter(user=cast.amina.user, action="denied").exists()
+    assert AuditEvent.objects.filter(user=cast.amina.user, event="journal.read", action="read").count() == 1
