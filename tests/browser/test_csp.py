@@ -158,3 +158,31 @@ def test_admin_pages_have_no_violation(page: Page, context, live_server, cast, v
     sign_in(context, live_server, cast.sofia)
     visit(page, "/plateforme/organisations/", violations, checkpoint, "organisations")
     assert violations == [], "\n".join(violations)
+
+
+def test_wide_tables_scroll_by_keyboard_on_a_phone(
+    page: Page, context, live_server, cast, contract_world, violations, checkpoint
+):
+    """At 360 px some coverage tables are wider than the screen: what scrolls takes the focus, so that the
+    arrows scroll it; axe finds nothing serious at that width either."""
+    sign_in(context, live_server, cast.claire)
+    page.set_viewport_size({"width": 360, "height": 740})
+    visit(page, "/couverture/", violations, checkpoint, "couverture-telephone")
+    scrollable = page.locator("[data-ancrage-scrollable]")
+    expect(scrollable.first).to_have_attribute("tabindex", "0")
+    scrollable.first.focus()
+    expect(scrollable.first).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    # Keyboard scrolling is animated: wait for it.
+    page.wait_for_function("() => document.querySelector('[data-ancrage-scrollable]').scrollLeft > 0", timeout=5000)
+    # At either width, exactly the tables that scroll are in the tab order (the others follow a resize).
+    for width in (1400, 360):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(200)
+        marks = page.evaluate(
+            """() => [...document.querySelectorAll('.fr-table > table')].map(
+                t => [t.scrollWidth > t.clientWidth + 1, t.hasAttribute('data-ancrage-scrollable')])"""
+        )
+        assert len(marks) > 5 and all(scrolls == marked for scrolls, marked in marks), (width, marks)
+    assert violations == [], "\n".join(violations)
