@@ -20,7 +20,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from ancrage.core.dates import add_months
+from ancrage.core.dates import add_months, age_on
 from ancrage.deadlines.engine import end_of_month
 from ancrage.demo.writer import Writer
 from ancrage.directory.models import Service
@@ -118,10 +118,6 @@ TRACKS_ORDER = (
 
 def rint(rng: random.Random, low: int, high: int) -> int:
     return low + int(rng.random() * (high - low + 1))
-
-
-def age_on(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 @dataclass
@@ -613,7 +609,7 @@ class TracksSeeder:
         if rng.random() < 0.88:
             registered = self._day(start + timedelta(days=rint(rng, 20, 120)))
             benefits: list[str] = []
-            if r.birth is not None and age_on(r.birth, registered) >= 25 and rng.random() < 0.7:
+            if r.birth is not None and (age_on(r.birth, registered) or 0) >= 25 and rng.random() < 0.7:
                 benefits.append(CafBenefit.RSA)
             elif rng.random() < 0.3:
                 benefits.append(CafBenefit.PRIME_ACTIVITE)

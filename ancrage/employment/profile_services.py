@@ -16,7 +16,7 @@ from ancrage.access import perms
 from ancrage.audit.models import AuditAction
 from ancrage.audit.services import audit_record
 from ancrage.core.concurrency import ConcurrentEditError, save_versioned
-from ancrage.core.dates import add_months
+from ancrage.core.dates import add_months, age_on
 from ancrage.organisations.actor import Actor
 from ancrage.persons.models import Person
 from ancrage.rome.models import RomeAppellation
@@ -43,12 +43,6 @@ class ProfileFacts:
     licence_exchange_deadline: dt.date | None
     licence_exchange_late: bool
     france_travail_registered: bool
-
-
-def age_on(birth_date: dt.date | None, day: dt.date) -> int | None:
-    if birth_date is None:
-        return None
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 def profile_facts(person: Person, profile: EmploymentProfile | None, today: dt.date) -> ProfileFacts:

@@ -41,11 +41,11 @@ from typing import Any
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from ancrage.core.dates import add_months
+from ancrage.core.dates import add_months, age_on
 from ancrage.core.disclosure import THRESHOLD, Cell, suppress, suppress_table
 from ancrage.core.enums import Sex
+from ancrage.core.statistics import AGE_BANDS, UNKNOWN, age_band
 from ancrage.linkage.counting import counted_person, counted_records, not_merged
 from ancrage.organisations.actor import Actor
 from ancrage.organisations.models import Role
@@ -67,13 +67,6 @@ from ancrage.persons.models import (
 from .models import Placement, PlacementStatus
 
 NOT_WORKING = {"job_seeker", "inactive"}
-AGE_BANDS = (
-    ("lt26", gettext_lazy("Moins de 26 ans")),
-    ("26_35", gettext_lazy("26 à 35 ans")),
-    ("36_45", gettext_lazy("36 à 45 ans")),
-    ("46", gettext_lazy("46 ans et plus")),
-)
-UNKNOWN = "unknown"
 OTHERS = "others"
 SITUATION_DOMAINS = (SituationDomain.EMPLOYMENT, SituationDomain.TRAINING, SituationDomain.HOUSING)
 
@@ -175,24 +168,6 @@ def _table(caption: str, row_header: str, counts: dict[str, dict[str, int]], row
     return Table(
         caption, row_header, list(columns), rows, totals, suppress(sum(sum(v.values()) for v in full.values()))
     )
-
-
-def _age(birth: dt.date | None, on: dt.date) -> int | None:
-    if birth is None:
-        return None
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
-def _age_band(age: int | None) -> str:
-    if age is None:
-        return UNKNOWN
-    if age < 26:
-        return "lt26"
-    if age <= 35:
-        return "26_35"
-    if age <= 45:
-        return "36_45"
-    return "46"
 
 
 def _status_on(history: list[tuple[str, dt.date, dt.date | None]], day: dt.date) -> str:
@@ -333,7 +308,7 @@ def compute_results(
         breakdown(
             _("Personnes accompagnées par âge à l'entrée et programme"),
             _("Âge à l'entrée"),
-            lambda pid, entry: _age_band(_age(people.get(pid, ("", None))[1], entry)),
+            lambda pid, entry: age_band(age_on(people.get(pid, ("", None))[1], entry)),
             [(k, str(v)) for k, v in AGE_BANDS] + [(UNKNOWN, _("Non renseigné"))],
         ),
         breakdown(

@@ -1,6 +1,5 @@
 """Writes to the person record. Each function owns its transaction and its audit event."""
 
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -110,13 +109,6 @@ def record_item_delete(*, actor: Actor, person: Person, item: models.Model, sect
     item.delete()
     if isinstance(item, Identity):
         _refresh_keys(person.pk)
-
-
-def age_on(person: Person, day: date) -> int | None:
-    if not person.birth_date:
-        return None
-    born = person.birth_date
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 @transaction.atomic

@@ -31,7 +31,6 @@ hidden, with complementary cells so that no total gives a hidden cell back):
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -42,7 +41,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ancrage.core.dates import age_on
 from ancrage.core.disclosure import THRESHOLD, Cell, suppress, suppress_table
+from ancrage.core.statistics import AGE_BANDS, UNKNOWN, age_band, median
 from ancrage.directory.models import Service, thematique_label
 from ancrage.linkage.counting import not_merged
 from ancrage.pathways.models import DiagnosticDomain, DiagnosticItem, NeedLevel
@@ -60,7 +61,7 @@ from ancrage.tracks.models import (
     SocialHousingRequest,
 )
 
-from .indicators import AGE_BANDS, UNKNOWN, Facts, Scope, age_band, period_of, population
+from .indicators import Facts, Scope, period_of, population
 from .models import Contract
 
 FRENCH_THEMATIQUE = "lecture-ecriture-calcul--maitriser-le-francais"
@@ -171,12 +172,6 @@ def _partition(
     )
 
 
-def _age(birth: dt.date | None, on: dt.date) -> int | None:
-    if birth is None:
-        return None
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
 def household_band(size: int) -> str:
     if size <= 1:
         return "1"
@@ -217,12 +212,6 @@ def _household_sizes(facts: Facts) -> dict[int, int]:
     return sizes
 
 
-def _median(values: list[int], persons: Cell) -> float | None:
-    if not values or persons.suppressed:
-        return None
-    return round(float(statistics.median(values)), 1)
-
-
 def _first_delay(starts: list[dt.date], answers: list[dt.date], start: dt.date, end: dt.date, on: dt.date):
     """Days from the first start in [start, end] (and not after ``on``) to the first answer on or after
     it, answered by ``on``; None when there is no such start or no answer yet."""
@@ -236,7 +225,7 @@ def _first_delay(starts: list[dt.date], answers: list[dt.date], start: dt.date, 
 
 def _delay_row(key: str, label: str, delays: list[int]) -> Delay:
     persons = suppress(len(delays))
-    return Delay(key, label, persons, _median(delays, persons))
+    return Delay(key, label, persons, median(delays, persons))
 
 
 # --- the diagnosis ----------------------------------------------------------------------------------------
@@ -266,7 +255,7 @@ def compute_diagnosis(
     commune_labels = sorted(((k, names.get(k, k)) for k in by_commune if k != UNKNOWN), key=lambda item: item[1])
     kinds = facts.protections[0]
     by_protection = Counter(kinds.get(pid, UNKNOWN) for pid in pids)
-    by_age = Counter(age_band(_age(people[pid][1], on)) for pid in pids)
+    by_age = Counter(age_band(age_on(people[pid][1], on)) for pid in pids)
     sizes = _household_sizes(facts)
     by_household = Counter(household_band(sizes[pid]) for pid in pids)
     unknown = [(UNKNOWN, _("Non renseigné"))]

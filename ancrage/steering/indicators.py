@@ -60,7 +60,6 @@ ten), whatever the number of persons.
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -72,8 +71,10 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ancrage.core.dates import age_on
 from ancrage.core.disclosure import THRESHOLD, Cell, suppress_table
 from ancrage.core.enums import CEFRLevel, Sex
+from ancrage.core.statistics import AGE_BANDS, UNKNOWN, age_band, median
 from ancrage.employment.models import EmploymentProfile, Placement, PlacementStatus
 from ancrage.linkage.counting import counted_person, counted_records, not_merged
 from ancrage.pathways.models import Pathway, Programme
@@ -104,7 +105,6 @@ from .models import (
     PriorityAxis,
 )
 
-UNKNOWN = "unknown"
 OTHERS = "others"
 TOTAL = "total"
 ALL = "all"
@@ -112,12 +112,6 @@ NOT_WORKING = {"job_seeker", "inactive"}
 # Records outside a population but in its clusters, listed in the fact queries up to this many.
 LISTED_RECORDS = 500
 
-AGE_BANDS = (
-    ("lt26", gettext_lazy("Moins de 26 ans")),
-    ("26_35", gettext_lazy("26 à 35 ans")),
-    ("36_45", gettext_lazy("36 à 45 ans")),
-    ("46", gettext_lazy("46 ans et plus")),
-)
 SINCE_PROTECTION_BANDS = (
     ("lt1", gettext_lazy("Moins d'un an")),
     ("1_2", gettext_lazy("1 à 2 ans")),
@@ -245,28 +239,10 @@ def population(kind: str, scope: Scope) -> QuerySet[Person]:
 # --- facts about the persons, loaded in one query each ---------------------------------------------------
 
 
-def _age(birth: dt.date | None, on: dt.date) -> int | None:
-    if birth is None:
-        return None
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
-def age_band(age: int | None) -> str:
-    if age is None:
-        return UNKNOWN
-    if age < 26:
-        return "lt26"
-    if age <= 35:
-        return "26_35"
-    if age <= 45:
-        return "36_45"
-    return "46"
-
-
 def since_protection_band(since: dt.date | None, on: dt.date) -> str:
     if since is None or since > on:
         return UNKNOWN
-    years = _age(since, on) or 0
+    years = age_on(since, on) or 0
     if years < 1:
         return "lt1"
     if years < 2:
@@ -518,7 +494,7 @@ class Facts:
         if by == Disaggregation.SEX:
             return self.people.get(pid, ("", None, None, None))[0] or UNKNOWN
         if by == Disaggregation.AGE_BAND:
-            return age_band(_age(self.people.get(pid, ("", None, None, None))[1], on))
+            return age_band(age_on(self.people.get(pid, ("", None, None, None))[1], on))
         if by == Disaggregation.COMMUNE:
             return self.people.get(pid, ("", None, None, None))[2] or UNKNOWN
         if by == Disaggregation.PROTECTION_TYPE:
@@ -768,9 +744,9 @@ def _compute_persons(definition: IndicatorDefinition, facts: Facts, by: str) -> 
         cells = _suppressed({k: {"n": len(delays.get(k, []))} for k in row_keys}, ["n"])
         every = [d for values in delays.values() for d in values]
         result.total.persons = cells[TOTAL]["n"]
-        result.total.median_days = _median(every, cells[TOTAL]["n"])
+        result.total.median_days = median(every, cells[TOTAL]["n"])
         result.rows = [
-            Row(k, label, persons=cells[k]["n"], median_days=_median(delays.get(k, []), cells[k]["n"]))
+            Row(k, label, persons=cells[k]["n"], median_days=median(delays.get(k, []), cells[k]["n"]))
             for k, label in labels
         ]
     else:
@@ -778,12 +754,6 @@ def _compute_persons(definition: IndicatorDefinition, facts: Facts, by: str) -> 
     if not by:
         result.rows = []
     return result
-
-
-def _median(values: list[int], count: Cell) -> float | None:
-    if not values or count.suppressed:
-        return None
-    return round(float(statistics.median(values)), 1)
 
 
 def _budget(definition: IndicatorDefinition, scope: Scope, year: int | None, by: str) -> IndicatorResult:

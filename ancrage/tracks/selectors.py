@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ancrage.access.sections import Section, rules_in, section_of_model, situation_domains_in
+from ancrage.core.dates import age_on
 from ancrage.core.enums import AssessmentKind, CEFRLevel
 from ancrage.deadlines.models import Deadline, DeadlineStatus, RuleCode
 from ancrage.organisations.actor import Actor
@@ -81,12 +82,6 @@ def is_window_open(deadline: Deadline, today: dt.date | None = None) -> bool:
 
 
 # --- computed facts -----------------------------------------------------------------------------
-
-
-def age_on(birth_date: dt.date | None, day: dt.date) -> int | None:
-    if birth_date is None:
-        return None
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 def rsa_eligible_by_age(person: Person, on: dt.date | None = None) -> bool | None:

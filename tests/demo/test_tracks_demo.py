@@ -7,10 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from ancrage.core.dates import add_months
+from ancrage.core.dates import add_months, age_on
 from ancrage.deadlines.models import Deadline, DeadlineStatus
 from ancrage.deadlines.selectors import SCOPE_MINE, open_deadlines, persons_in_scope
-from ancrage.demo.tracks import FRENCH_COURSES, age_on
+from ancrage.demo.tracks import FRENCH_COURSES
 from ancrage.organisations.actor import Actor
 from ancrage.organisations.models import Membership
 from ancrage.pathways.models import Pathway
