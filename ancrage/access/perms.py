@@ -4,6 +4,7 @@ Views, templates (through ``access.templatetags``), the API and exports ask thes
 other module decides who may see or change a record. Each ``can_*`` docstring says who may.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -268,10 +269,12 @@ def can_manage_platform(actor: Actor) -> bool:
     return actor.is_platform_admin
 
 
-def require(allowed: bool) -> None:
-    """Raise the same 404 as a missing object: a forbidden record is not confirmed to exist."""
+def require(allowed: bool, *, visible: bool = False) -> None:
+    """The one way a refusal is raised. By default the same 404 as a missing object, so that a forbidden
+    record is not confirmed to exist; with ``visible`` (the actor sees what it may not do: edit a section
+    it reads, say) a 403."""
     if not allowed:
-        raise Http404
+        raise PermissionDenied if visible else Http404
 
 
 __all__ = ["ALL_SECTIONS", "Section"]

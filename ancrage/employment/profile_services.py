@@ -28,11 +28,6 @@ MAX_TARGET_OCCUPATIONS = 5
 CEJ_AGE_LIMIT = 26
 
 
-def _require_edit(actor: Actor, person_id: int) -> None:
-    if not perms.can_edit_employment(actor, person_id):
-        raise PermissionDenied
-
-
 # --- computed facts --------------------------------------------------------------------------------
 
 
@@ -69,7 +64,7 @@ def profile_save(
     *, actor: Actor, person: Person, profile: EmploymentProfile, expected_version: int | None
 ) -> EmploymentProfile:
     """Create the person's profile, or update it if the stored version is still ``expected_version``."""
-    _require_edit(actor, person.pk)
+    perms.require(perms.can_edit_employment(actor, person.pk), visible=True)
     with transaction.atomic():
         profile.person = person
         profile.full_clean(exclude=["person", "version"], validate_unique=False)
@@ -91,7 +86,7 @@ def profile_save(
 
 
 def _save_item(actor: Actor, person: Person, item: Diploma | WorkExperience, event: str) -> Any:
-    _require_edit(actor, person.pk)
+    perms.require(perms.can_edit_employment(actor, person.pk), visible=True)
     with transaction.atomic():
         if item.person_id != person.pk:
             raise PermissionDenied
@@ -109,7 +104,7 @@ def _save_item(actor: Actor, person: Person, item: Diploma | WorkExperience, eve
 
 
 def _delete_item(actor: Actor, person: Person, item: Diploma | WorkExperience | TargetOccupation, event: str) -> None:
-    _require_edit(actor, person.pk)
+    perms.require(perms.can_edit_employment(actor, person.pk), visible=True)
     with transaction.atomic():
         if item.person_id != person.pk:
             raise PermissionDenied
@@ -134,7 +129,7 @@ def experience_delete(*, actor: Actor, person: Person, experience: WorkExperienc
 
 
 def target_add(*, actor: Actor, person: Person, appellation: RomeAppellation) -> TargetOccupation:
-    _require_edit(actor, person.pk)
+    perms.require(perms.can_edit_employment(actor, person.pk), visible=True)
     with transaction.atomic():
         # Lock the person's row so two concurrent additions cannot both pass the limit.
         Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True).first()

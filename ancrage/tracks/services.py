@@ -11,9 +11,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -131,11 +130,10 @@ def section_of(model: type[models.Model]) -> str:
 
 
 def require_edit(actor: Actor, person_id: int, section: str) -> None:
-    """404 when the section is not visible (as a missing record), 403 when visible but not editable."""
-    if not perms.can_view_section(actor, person_id, section):
-        raise Http404
-    if not perms.can_edit_person(actor, person_id):
-        raise PermissionDenied
+    """Editing an item of a track: 404 when its section is not visible (as a missing record), 403 when
+    it is visible but the record not editable by the actor."""
+    perms.require(perms.can_view_section(actor, person_id, section))
+    perms.require(perms.can_edit_person(actor, person_id), visible=True)
 
 
 def validate_dates(item: models.Model, today: dt.date | None = None) -> None:
