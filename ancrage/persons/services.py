@@ -1,5 +1,6 @@
 """Writes to the person record. Each function owns its transaction and its audit event."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +14,7 @@ from ancrage.audit.services import audit_record
 from ancrage.core.concurrency import save_versioned
 from ancrage.organisations.actor import Actor
 
-from .models import Household, HouseholdMember, Identity, Person
+from .models import Household, HouseholdMember, Identity, Nationality, Person
 
 
 def _changed_fields(instance: models.Model, data: dict[str, Any]) -> list[str]:
@@ -21,8 +22,11 @@ def _changed_fields(instance: models.Model, data: dict[str, Any]) -> list[str]:
 
 
 @transaction.atomic
-def person_create(*, actor: Actor, identity: dict[str, Any], **fields: Any) -> Person:
-    """A new record, created by a referent; the caller opens the pathway that grants access."""
+def person_create(
+    *, actor: Actor, identity: dict[str, Any], nationalities: Sequence[str] = (), **fields: Any
+) -> Person:
+    """A new record, created by a referent, with its reference identity and nationalities (one
+    ``person.create`` event naming them); the caller opens the pathway that grants access."""
     if not perms.can_create_person(actor):
         raise PermissionDenied
     person = Person(created_by_organisation_id=actor.org_id, **fields)
@@ -31,11 +35,20 @@ def person_create(*, actor: Actor, identity: dict[str, Any], **fields: Any) -> P
     ident = Identity(person=person, is_reference=True, **identity)
     ident.full_clean()
     ident.save()
+    items = []
+    for code in nationalities:
+        nationality = Nationality(person=person, code=code)
+        nationality.full_clean()
+        nationality.save()
+        items.append(nationality.pk)
     person.refresh_search_keys()
     Person.objects.filter(pk=person.pk).update(
         search_folded=person.search_folded, search_skeleton=person.search_skeleton, display_name=person.display_name
     )
-    audit_record(actor=actor, action=AuditAction.CREATE, event="person.create", person_id=person.pk, obj=person)
+    details = {"items": {"nationality": items}} if items else {}
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, event="person.create", person_id=person.pk, obj=person, details=details
+    )
     return person
 
 

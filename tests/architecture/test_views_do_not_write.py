@@ -45,7 +45,6 @@ KNOWN = frozenset(
         "ancrage/www/pathways/views.py::agenda: audit_read",
         "ancrage/www/persons/views.py::person_list: audit_read",
         "ancrage/www/persons/views.py::person_create_view: audit_read",
-        "ancrage/www/persons/views.py::person_create_view: pm.objects...create",
         "ancrage/www/referrals/views.py::inbox: audit_read",
         "ancrage/www/referrals/views.py::outbox: audit_read",
         "ancrage/www/referrals/views.py::link_answer: audit_record",

@@ -172,10 +172,9 @@ def person_create_view(request: AncrageRequest) -> HttpResponse:
                             "first_names": data["first_names"],
                             "source": data["identity_source"],
                         },
+                        nationalities=[data["nationality"]] if data["nationality"] else [],
                         **person_fields,
                     )
-                    if data["nationality"]:
-                        pm.Nationality.objects.create(person=person, code=data["nationality"])
                     pathway_create(
                         actor=actor,
                         person=person,

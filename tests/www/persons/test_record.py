@@ -44,7 +44,8 @@ def test_amina_creates_a_person_with_a_pathway(cast, as_persona):
     pathway = Pathway.objects.get(person=person)
     assert pathway.operator == cast.agir and pathway.referent == cast.amina.user
     assert AccessGrant.objects.filter(person=person, organisation=cast.agir, origin="pathway").exists()
-    assert AuditEvent.objects.filter(event="person.create", person=person, user=cast.amina.user).exists()
+    created = AuditEvent.objects.get(event="person.create", person=person, user=cast.amina.user)
+    assert created.details == {"items": {"nationality": [person.nationalities.get().pk]}}  # one event, naming it
     page = client.get(reverse("persons:detail", args=[person.pk]))
     assert page.status_code == 200
     assert "AHMADZAI Gul" in page.content.decode()
