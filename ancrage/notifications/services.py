@@ -51,3 +51,10 @@ def mark_read(*, user: User, ids: list[int] | None = None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def preferences_save(*, user: User, choices: dict[str, tuple[bool, bool]]) -> None:
+    """The user's own choice, per kind of notification: (in the application, by e-mail)."""
+    for kind, (in_app, email) in choices.items():
+        Preference.objects.update_or_create(user=user, kind=Kind(kind), defaults={"in_app": in_app, "email": email})

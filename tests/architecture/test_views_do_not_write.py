@@ -39,8 +39,6 @@ KNOWN = frozenset(
         "ancrage/www/linkage/views.py::_audit_pair: audit_read",
         "ancrage/www/linkage/views.py::merge_list: audit_read",
         "ancrage/www/linkage/views.py::merge_detail: audit_read",
-        "ancrage/www/notifications/views.py::notification_open: Notification.objects...update",
-        "ancrage/www/notifications/views.py::notification_preferences: Preference.objects...update_or_create",
         "ancrage/www/pathways/views.py::get_pathway_for_user: audit_read",
         "ancrage/www/pathways/views.py::agenda: audit_read",
         "ancrage/www/persons/views.py::person_list: audit_read",
