@@ -5,7 +5,6 @@ Both resolve to an :class:`~ancrage.organisations.actor.Actor`, stored by ninja 
 ``ancrage.access.perms`` and the selectors, exactly as on the web pages.
 """
 
-from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest
@@ -18,9 +17,7 @@ from ancrage.organisations.actor import Actor
 from ancrage.organisations.models import ApiToken, Membership
 
 from .errors import CODE_INVALID_TOKEN, CODE_OTP_REQUIRED, ApiError
-
-# ``last_used_at`` is refreshed at most this often, so a burst of calls does not write on every request.
-LAST_USED_RESOLUTION = timedelta(minutes=1)
+from .services import api_token_used
 
 
 class TokenAuth(HttpBearer):
@@ -59,9 +56,7 @@ class TokenAuth(HttpBearer):
         )
         if api_token is None:
             return None
-        now = timezone.now()
-        if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        api_token_used(api_token, timezone.now())
         actor = Actor(user=api_token.membership.user, membership=api_token.membership)
         request.actor = actor  # type: ignore[attr-defined]
         request.api_token = api_token  # type: ignore[attr-defined]

@@ -1,6 +1,6 @@
-"""Personal API tokens: issue and revoke, each with its audit event."""
+"""Personal API tokens: issue and revoke, each with its audit event; their last use, kept to the minute."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,6 +11,9 @@ from ancrage.audit.models import AuditAction
 from ancrage.audit.services import audit_record
 from ancrage.organisations.actor import Actor
 from ancrage.organisations.models import ApiToken, Membership
+
+# The last use of a token is written at most once a minute: not one UPDATE per API call.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 @transaction.atomic
@@ -54,3 +57,10 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
             details={"prefix": token.prefix},
         )
     return token
+
+
+def api_token_used(token: ApiToken, now: datetime) -> None:
+    """Record that ``token`` was just used (shown to its owner); no audit event: the call itself has one."""
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now

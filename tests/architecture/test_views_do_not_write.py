@@ -62,7 +62,6 @@ KNOWN = frozenset(
         "ancrage/www/steering/report_views.py::report_status: audit_record",
         "ancrage/www/steering/report_views.py::report_download: audit_record",
         "ancrage/api/agenda.py::list_agenda: audit_record",
-        "ancrage/api/auth.py::authenticate: ApiToken.objects...update",
         "ancrage/api/coverage.py::coverage: audit_record",
         "ancrage/api/employment_matches.py::person_matches: audit_read",
         "ancrage/api/employment_matches.py::employment_results: audit_record",
