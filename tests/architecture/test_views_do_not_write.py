@@ -26,7 +26,6 @@ KNOWN = frozenset(
         "ancrage/www/agenda/views.py::todo: audit_read",
         "ancrage/www/coverage/views.py::index: audit_record",
         "ancrage/www/dashboard/views.py::index: audit_record",
-        "ancrage/www/directory/views.py::service_edit: form.save()",
         "ancrage/www/employment/matching_views.py::matches_for_person: audit_read",
         "ancrage/www/employment/opportunity_views.py::opportunity_detail: audit_read",
         "ancrage/www/employment/placement_views.py::get_placement_for_user: audit_read",
@@ -55,7 +54,6 @@ KNOWN = frozenset(
         "ancrage/www/steering/manage_views.py::_read: audit_record",
         "ancrage/www/steering/manage_views.py::_write: audit_record",
         "ancrage/www/steering/manage_views.py::contract_create_view: audit_record",
-        "ancrage/www/steering/manage_views.py::targets_edit: formset.save()",
         "ancrage/www/steering/manage_views.py::targets_edit: target.delete()",
         "ancrage/www/steering/manage_views.py::targets_edit: target.save()",
         "ancrage/www/steering/report_views.py::report: audit_record",
@@ -107,7 +105,16 @@ def _write(call: ast.Call) -> str | None:
         return f"{names[0]}.objects...{attr}"
     if attr in {"update", "delete"} and any(name in names[:-1] for name in ("filter", "exclude", "all")):
         return f"queryset.{attr}"
-    if attr in {"save", "delete"} and not call.args and "session" not in names[:-1] and names[-2:-1] != ["response"]:
+    deferred = any(
+        k.arg == "commit" and isinstance(k.value, ast.Constant) and k.value.value is False for k in call.keywords
+    )
+    if (
+        attr in {"save", "delete"}
+        and not call.args
+        and not deferred
+        and "session" not in names[:-1]
+        and names[-2:-1] != ["response"]
+    ):
         return f"{'.'.join(names[-2:])}()"
     return None
 
@@ -160,7 +167,13 @@ def test_each_kind_of_write_is_seen(line: str, what: str) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["request.session.save()", "context.update({'a': 1})", "response.delete_cookie('x')", "cache.delete('k')"],
+    [
+        "request.session.save()",
+        "context.update({'a': 1})",
+        "response.delete_cookie('x')",
+        "cache.delete('k')",
+        "form.save(commit=False)",
+    ],
 )
 def test_what_is_not_a_model_write_is_not_reported(line: str) -> None:
     assert direct_writes(f"def view(request):\n    {line}\n", "v.py") == set()
