@@ -18,8 +18,9 @@ undo (``ancrage.deadlines.engine``); the absorbed record's own rows stay with it
 """
 
 import datetime as dt
-import json
+import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, cast
 
 from django.apps import apps
@@ -133,7 +134,19 @@ class _Log:
 
 
 def _serialise(instance: models.Model) -> dict[str, Any]:
-    return json.loads(serializers.serialize("json", [instance]))[0]
+    """The row as JSON-safe data that ``_recreate`` turns back into the same row. Not Django's JSON
+    serialiser: it keeps datetimes to the millisecond, and an undone merge must give back every value."""
+    row = serializers.serialize("python", [instance])[0]
+    row["fields"] = {name: _json_safe(value) for name, value in row["fields"].items()}
+    return row
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()  # microseconds included
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    return value
 
 
 def _move(
@@ -359,7 +372,7 @@ def _history_of_move(model: type[models.Model], pks: list[int], reason: str) -> 
 
 def _recreate(entry: dict[str, Any]) -> None:
     """Insert a removed row again exactly as it was (pk, timestamps, many-to-many), with a history entry."""
-    deserialised = next(serializers.deserialize("json", json.dumps([entry])))
+    deserialised = next(serializers.deserialize("python", [entry]))
     deserialised.save()  # a raw save: auto timestamps kept, no signal (deadlines are recomputed after)
     try:
         history = get_history_manager_for_model(type(deserialised.object))
